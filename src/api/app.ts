@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiToken } from '../config';
+import type { Database } from '../db/client';
+import { createAuthenticator } from './auth';
+import { createEngine } from './engine';
+import { AppError, errorHandler } from './errors';
+import { complaintRoutes } from './routes/complaints';
+import { healthRoutes } from './routes/health';
+
+export interface AppDeps {
+  database: Database;
+  temporal: Client;
+  tokens: readonly ApiToken[];
+  bodyLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+  taskQueue?: string;
+}
+
+// An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app over injected dependencies; the caller decides whether to listen or `inject`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser(['text/plain']);
+  app.setNotFoundHandler((req, reply) => errorHandler(new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`), req, reply));
+
+  const authenticate = createAuthenticator(deps.tokens);
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+    req.principal = authenticate(req.headers.authorization);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Complaint desk API', version: '1.0.0', description: 'Complaint intake, lifecycle actions and audit. See API.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const engine = createEngine({ client: deps.temporal, taskQueue: deps.taskQueue });
+  const pingDb = () => deps.database.ping(2000);
+  const pingEngine = () => deps.temporal.connection.withDeadline(Date.now() + 2000, async () => void (await deps.temporal.workflowService.getSystemInfo({})));
+
+  await app.register(healthRoutes({ pingDb, pingEngine }));
+  await app.register(complaintRoutes({ db: deps.database.db, engine, pingDb }));
+  return app;
+}

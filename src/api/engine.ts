@@ -1,0 +1,104 @@
+import { type Client, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { COMPLAINT_WORKFLOW_TYPE, TASK_QUEUE, complaintWorkflowId } from '../shared/constants';
+import { CHANNEL_ATTR, STATUS_ATTR } from '../shared/search-attributes';
+import type { ComplaintState, ComplaintWorkflowInput } from '../shared/types';
+import { INVALID_ARGUMENT, INVALID_STATE, statusQuery } from '../../workflows/complaint.messages';
+import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
+
+/** gRPC codes that mean "the engine cannot take this now", as opposed to "this request is wrong". */
+const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
+
+function grpcCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; cause?: unknown };
+  if (typeof e?.code === 'number') return e.code;
+  return e?.cause ? grpcCode(e.cause) : undefined;
+}
+
+/** Maps engine outages to 503 with Retry-After; anything else is rethrown unchanged. */
+export function engineFailure(err: unknown): never {
+  const code = grpcCode(err);
+  if ((code !== undefined && UNAVAILABLE_CODES.has(code)) || (err instanceof ServiceError && /connect|unavailable|deadline/i.test(err.message))) {
+    throw new AppError('ENGINE_UNAVAILABLE', undefined, [], RETRY_AFTER_UNAVAILABLE);
+  }
+  throw err;
+}
+
+export interface EngineOptions {
+  client: Client;
+  taskQueue?: string;
+  /** How long a call to the engine may take before the request fails with 503 (ms). */
+  callTimeoutMs?: number;
+}
+
+/**
+ * The API's only door to Temporal: starts complaint workflows and sends them queries and updates, with
+ * deadlines, and with engine errors mapped onto the error catalogue.
+ */
+export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5000 }: EngineOptions) {
+  const withDeadline = <T>(fn: () => Promise<T>, ms = callTimeoutMs): Promise<T> => client.connection.withDeadline(Date.now() + ms, fn).catch(engineFailure);
+
+  return {
+    /**
+     * Starts the complaint's workflow. Returns true when this call started it, false when a workflow with
+     * this id already exists or existed (a retried submission): REJECT_DUPLICATE keeps even a closed
+     * complaint's id taken, so a retry after close does not open a second complaint.
+     */
+    async start(input: ComplaintWorkflowInput): Promise<boolean> {
+      try {
+        await withDeadline(() =>
+          client.workflow.start(COMPLAINT_WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId: complaintWorkflowId(input.id),
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdConflictPolicy: 'FAIL',
+            typedSearchAttributes: [
+              { key: STATUS_ATTR, value: 'received' },
+              { key: CHANNEL_ATTR, value: input.channel },
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw err;
+      }
+    },
+
+    /** The live state, or undefined when the workflow does not exist or cannot answer in time. */
+    async state(id: string, timeoutMs = 2000): Promise<ComplaintState | undefined> {
+      try {
+        return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).query(statusQuery), timeoutMs);
+      } catch {
+        // The read model still answers; a live overlay is a refinement, not a requirement.
+        return undefined;
+      }
+    },
+
+    /** Runs a workflow update and maps its refusals: INVALID_STATE → 409, INVALID_ARGUMENT → 400, gone → 404. */
+    async update<Ret, Args extends [unknown, ...unknown[]]>(id: string, def: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+      try {
+        return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).executeUpdate(def, { args }), 30_000);
+      } catch (err) {
+        throw mapUpdateError(err);
+      }
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+function mapUpdateError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const f = err.cause;
+    if (f.type === INVALID_STATE) return new AppError('INVALID_STATE', f.message, [{ message: f.message, status: f.details?.[0] }]);
+    if (f.type === INVALID_ARGUMENT) return new AppError('VALIDATION_FAILED', f.message, [{ path: `body.${String(f.details?.[0] ?? '')}`, message: f.message }]);
+  }
+  // Routes check that the complaint exists first, so "not found" here means its workflow has ended.
+  if (err instanceof WorkflowNotFoundError || grpcCode(err) === 5 /* NOT_FOUND */ || /already completed/i.test(String((err as Error)?.message))) {
+    return new AppError('INVALID_STATE', 'The complaint is closed.', [{ message: 'closed', status: 'closed' }]);
+  }
+  return err;
+}

@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../../db/client';
+import { getComplaint, listComplaints, type Cursor } from '../../db/queries/complaints';
+import { getTimeline } from '../../db/queries/timeline';
+import type { ComplaintRow } from '../../db/schema';
+import { complaintWorkflowId, FINAL_STATUSES } from '../../shared/constants';
+import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../../shared/types';
+import { resolveUpdate } from '../../../workflows/complaint.messages';
+import { requireRoles } from '../auth';
+import { derivedComplaintId, newComplaintId } from '../complaint-ids';
+import type { Engine } from '../engine';
+import { AppError, RETRY_AFTER_UNAVAILABLE } from '../errors';
+import { authErrors, errorResponse, idParams } from '../schemas/common';
+import {
+  actionResult,
+  complaintPage,
+  complaintView as complaintViewSchema,
+  createComplaintBody,
+  createComplaintResponse,
+  idempotencyHeaders,
+  listComplaintsQuery,
+  resolveBody,
+  type CreateComplaintBody,
+} from '../schemas/complaints';
+import { complaintView, rowFromWorkflowInput, summaryView } from '../views';
+
+export interface ComplaintRouteDeps {
+  db: Db;
+  engine: Engine;
+  /** Resolves when the database answers; intake refuses (503) rather than start what it cannot record. */
+  pingDb: () => Promise<void>;
+}
+
+const encodeCursor = (row: ComplaintRow): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'Invalid cursor.', [{ path: 'querystring.cursor', message: 'not a cursor this API issued' }]);
+  }
+}
+
+function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): ComplaintWorkflowInput {
+  return {
+    id,
+    channel: body.channel,
+    body: body.body,
+    subject: body.subject,
+    customer: body.customer,
+    externalRef: body.externalRef,
+    occurredAt: body.occurredAt,
+    metadata: body.metadata,
+    submittedBy: actor,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+const links = (id: string) => ({ self: `/v1/complaints/${id}`, timeline: `/v1/complaints/${id}#timeline`, history: `/v1/complaints/${id}/history` });
+
+/** Integrators see only the complaints they submitted; to them anyone else's does not exist. */
+function visibleTo(row: ComplaintRow, actor: Actor): boolean {
+  return actor.role !== 'integrator' || row.submittedBy === actor.subject;
+}
+
+export const complaintRoutes =
+  ({ db, engine, pingDb }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    /** The read-model row, or the workflow's own copy while the first write is in flight; 404 otherwise. */
+    async function findComplaint(id: string, actor: Actor): Promise<{ row: ComplaintRow; live?: ComplaintState }> {
+      const row = await getComplaint(db, id);
+      const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
+      const found = row ?? (live?.input ? rowFromWorkflowInput(live.input, complaintWorkflowId(id)) : undefined);
+      if (!found || !visibleTo(found, actor)) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
+      return { row: found, live };
+    }
+
+    app.post(
+      '/v1/complaints',
+      {
+        onRequest: requireRoles('integrator', 'admin'),
+        schema: {
+          tags: ['complaints'],
+          summary: 'Submit a complaint (idempotent by Idempotency-Key or by channel + externalRef)',
+          headers: idempotencyHeaders,
+          body: createComplaintBody,
+          response: { 200: createComplaintResponse, 201: createComplaintResponse, 400: errorResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
+        },
+      },
+      async (req, reply) => {
+        const actor = req.principal!;
+        const body = req.body;
+        const id = derivedComplaintId(actor.subject, req.headers['idempotency-key'], body.channel, body.externalRef) ?? newComplaintId();
+        try {
+          await pingDb();
+        } catch {
+          throw new AppError('DATABASE_UNAVAILABLE', undefined, [], RETRY_AFTER_UNAVAILABLE);
+        }
+        const started = await engine.start(workflowInput(id, body, actor));
+        const status = started ? 'received' : ((await getComplaint(db, id))?.status ?? (await engine.state(id))?.status ?? 'received');
+        reply.header('location', `/v1/complaints/${id}`);
+        return reply.status(started ? 201 : 200).send({ id, status: status as 'received', workflowId: complaintWorkflowId(id), links: links(id) });
+      },
+    );
+
+    app.get(
+      '/v1/complaints/:id',
+      {
+        onRequest: requireRoles('integrator', 'agent', 'supervisor', 'auditor', 'admin'),
+        schema: { tags: ['complaints'], summary: 'One complaint with its timeline', params: idParams, response: { 200: complaintViewSchema, 404: errorResponse, ...authErrors } },
+      },
+      async (req) => {
+        const { row, live } = await findComplaint(req.params.id, req.principal!);
+        return complaintView(row, await getTimeline(db, row.id), live);
+      },
+    );
+
+    app.get(
+      '/v1/complaints',
+      {
+        onRequest: requireRoles('integrator', 'agent', 'supervisor', 'auditor', 'admin'),
+        schema: { tags: ['complaints'], summary: 'List complaints, newest first', querystring: listComplaintsQuery, response: { 200: complaintPage, 400: errorResponse, ...authErrors } },
+      },
+      async (req) => {
+        const { limit, cursor, createdFrom, createdTo, ...filters } = req.query;
+        const actor = req.principal!;
+        const rows = await listComplaints(
+          db,
+          {
+            ...filters,
+            createdFrom: createdFrom ? new Date(createdFrom) : undefined,
+            createdTo: createdTo ? new Date(createdTo) : undefined,
+            submittedBy: actor.role === 'integrator' ? actor.subject : undefined,
+          },
+          limit + 1,
+          cursor ? decodeCursor(cursor) : undefined,
+        );
+        const page = rows.slice(0, limit);
+        return { items: page.map((r) => summaryView(r)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+      },
+    );
+
+    app.post(
+      '/v1/complaints/:id/resolve',
+      {
+        onRequest: requireRoles('agent', 'supervisor'),
+        schema: {
+          tags: ['actions'],
+          summary: 'Resolve (agent: own complaints; supervisor: any)',
+          params: idParams,
+          body: resolveBody,
+          response: { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse, ...authErrors },
+        },
+      },
+      async (req) => {
+        const actor = req.principal!;
+        const { row, live } = await findComplaint(req.params.id, actor);
+        const assignee = live?.assignee ?? row.assignee;
+        if (actor.role === 'agent' && assignee !== actor.subject) {
+          throw new AppError('FORBIDDEN', 'Agents may resolve only complaints assigned to them.');
+        }
+        return engine.update(row.id, resolveUpdate, { resolution: req.body.resolution, actor });
+      },
+    );
+  };

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { CHANNELS, LANGUAGES, PRIORITIES, STATUSES } from '../../shared/constants';
+import { isoTime } from './common';
+
+export const customerInput = z
+  .object({
+    id: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(320).optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +8613800138000')
+      .optional(),
+    language: z.enum(LANGUAGES).optional(),
+  })
+  .strict();
+
+export const createComplaintBody = z
+  .object({
+    channel: z.enum(CHANNELS),
+    body: z.string().trim().min(1, 'must not be empty').max(20_000),
+    subject: z.string().trim().min(1).max(500).optional(),
+    customer: customerInput.default({}),
+    externalRef: z.string().trim().min(1).max(200).optional(),
+    occurredAt: isoTime.optional(),
+    metadata: z
+      .record(z.string().min(1).max(100), z.string().max(2000))
+      .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
+      .default({}),
+  })
+  .strict()
+  .meta({ id: 'ComplaintCreate' });
+
+export type CreateComplaintBody = z.infer<typeof createComplaintBody>;
+
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z.string().trim().min(1).max(200).optional(),
+});
+
+export const createComplaintResponse = z
+  .object({
+    id: z.string(),
+    status: z.enum(STATUSES),
+    workflowId: z.string(),
+    links: z.object({ self: z.string(), timeline: z.string(), history: z.string() }),
+  })
+  .meta({ id: 'ComplaintAccepted' });
+
+const timelineEntry = z.object({
+  at: z.string(),
+  type: z.string(),
+  actor: z.string(),
+  role: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const complaintSummary = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    status: z.enum(STATUSES),
+    channel: z.enum(CHANNELS),
+    customer: z.object({
+      id: z.string().nullable(),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      language: z.string().nullable(),
+    }),
+    subject: z.string().nullable(),
+    body: z.string(),
+    externalRef: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    language: z.string().nullable(),
+    category: z.string().nullable(),
+    intent: z.string().nullable(),
+    priority: z.enum(PRIORITIES).nullable(),
+    priorityReasons: z.array(z.string()),
+    sentiment: z.object({ label: z.string(), score: z.number() }).nullable(),
+    keywords: z.array(z.string()),
+    summary: z.string().nullable(),
+    department: z.string().nullable(),
+    assignee: z.string().nullable(),
+    resolution: z.string().nullable(),
+    sla: z.object({
+      firstResponseDueAt: z.string().nullable(),
+      resolutionDueAt: z.string().nullable(),
+      pausedMs: z.number(),
+      breached: z.boolean(),
+      escalationLevel: z.number().int().min(0).max(3),
+    }),
+    survey: z.object({ status: z.string().nullable(), score: z.number().nullable() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ComplaintSummary' });
+
+export const complaintView = complaintSummary.extend({ timeline: z.array(timelineEntry) }).meta({ id: 'Complaint' });
+
+export type ComplaintSummaryView = z.infer<typeof complaintSummary>;
+export type ComplaintView = z.infer<typeof complaintView>;
+
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listComplaintsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(200).optional(),
+    status: z.enum(STATUSES).optional(),
+    category: z.string().min(1).max(100).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    department: z.string().min(1).max(100).optional(),
+    assignee: z.string().min(1).max(100).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    breached: boolParam.optional(),
+    customerId: z.string().min(1).max(200).optional(),
+    q: z.string().min(1).max(200).optional(),
+    createdFrom: isoTime.optional(),
+    createdTo: isoTime.optional(),
+  })
+  .strict();
+
+export const complaintPage = z
+  .object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() })
+  .meta({ id: 'ComplaintPage' });
+
+export const resolveBody = z.object({ resolution: z.string().trim().min(1, 'must not be empty').max(20_000) }).strict();
+
+export const actionResult = z.object({ id: z.string(), status: z.enum(STATUSES) }).meta({ id: 'ActionResult' });

@@ -1,0 +1,99 @@
+import type { ComplaintEventRow, ComplaintRow } from '../db/schema';
+import type { ComplaintState, ComplaintWorkflowInput } from '../shared/types';
+import type { ComplaintSummaryView, ComplaintView } from './schemas/complaints';
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+
+/** A read-model row as the API shows it, with the live workflow state laid over it when there is one. */
+export function summaryView(row: ComplaintRow, live?: ComplaintState): ComplaintSummaryView {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    status: (live?.status ?? row.status) as ComplaintSummaryView['status'],
+    channel: row.channel as ComplaintSummaryView['channel'],
+    customer: { id: row.customerId, name: row.customerName, email: row.customerEmail, phone: row.customerPhone, language: row.customerLanguage },
+    subject: row.subject,
+    body: row.body,
+    externalRef: row.externalRef,
+    metadata: row.metadata,
+    language: row.language,
+    category: live?.category ?? row.category,
+    intent: row.intent,
+    priority: (live?.priority ?? row.priority) as ComplaintSummaryView['priority'],
+    priorityReasons: row.priorityReasons,
+    sentiment: row.sentimentLabel ? { label: row.sentimentLabel, score: row.sentimentScore ?? 0 } : null,
+    keywords: row.keywords,
+    summary: row.summary,
+    department: live?.department ?? row.department,
+    assignee: live?.assignee ?? row.assignee,
+    resolution: live?.resolution ?? row.resolution,
+    sla: {
+      firstResponseDueAt: iso(row.firstResponseDueAt),
+      resolutionDueAt: iso(row.resolutionDueAt),
+      pausedMs: row.pausedMs,
+      breached: row.breached,
+      escalationLevel: row.escalationLevel,
+    },
+    survey: { status: row.surveyStatus, score: row.surveyScore },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: (live && live.updatedAt > row.updatedAt.toISOString() ? live.updatedAt : row.updatedAt.toISOString()),
+  };
+}
+
+/** The full complaint: summary plus timeline. */
+export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], live?: ComplaintState): ComplaintView {
+  return {
+    ...summaryView(row, live),
+    timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, role: e.role, data: e.data })),
+  };
+}
+
+/**
+ * For the moment between a 201 and the workflow's first write: the complaint as the workflow holds it,
+ * so a GET straight after intake never answers 404 for a complaint that exists.
+ */
+export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: string): ComplaintRow {
+  const at = new Date(input.receivedAt);
+  return {
+    id: input.id,
+    workflowId,
+    version: 0,
+    status: 'received',
+    channel: input.channel,
+    subject: input.subject ?? null,
+    body: input.body,
+    customerId: input.customer.id ?? null,
+    customerName: input.customer.name ?? null,
+    customerEmail: input.customer.email ?? null,
+    customerPhone: input.customer.phone ?? null,
+    customerLanguage: input.customer.language ?? null,
+    externalRef: input.externalRef ?? null,
+    submittedBy: input.submittedBy.subject,
+    metadata: input.metadata,
+    language: null,
+    category: null,
+    intent: null,
+    priority: null,
+    priorityReasons: [],
+    sentimentLabel: null,
+    sentimentScore: null,
+    keywords: [],
+    summary: null,
+    department: null,
+    assignee: null,
+    resolution: null,
+    firstResponseDueAt: null,
+    resolutionDueAt: null,
+    pausedMs: 0,
+    breached: false,
+    escalationLevel: 0,
+    surveyStatus: null,
+    surveyScore: null,
+    occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
+    createdAt: at,
+    updatedAt: at,
+    assignedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+  };
+}

@@ -1,0 +1,94 @@
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
+import { buildApp } from '../api/app';
+import type { Config } from '../config';
+import { openDatabase, pgliteDirFor, type Database } from '../db/client';
+import { seedRouting } from '../db/queries/routing';
+import { loadRoutingFile } from '../routing/routing-file';
+import { compileRules, loadTriageRules } from '../triage/rules';
+import { connectWorker } from '../temporal/connection';
+import { createComplaintWorker } from '../worker';
+
+/** Opens the configured database, applies migrations and seeds routing on first start. */
+export async function prepareDatabase(config: Config): Promise<Database> {
+  const database = await openDatabase({ url: config.database.url, pgliteDir: pgliteDirFor(config.dataDir), poolSize: config.database.poolSize });
+  await database.migrate();
+  await seedRouting(database.db, loadRoutingFile(config.files.routing));
+  return database;
+}
+
+/** Builds the complaint worker with every dependency wired from config. */
+export async function startWorker(config: Config, address: string, database: Database): Promise<{ worker: Worker; running: Promise<void> }> {
+  const routing = loadRoutingFile(config.files.routing);
+  const connection = await connectWorker(config.temporal, address);
+  const worker = await createComplaintWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    deps: { db: database.db, rules: compileRules(loadTriageRules(config.files.triageRules)), defaultDepartment: routing.defaultDepartment },
+    maxActivities: config.worker.maxActivities,
+    maxWorkflowTasks: config.worker.maxWorkflowTasks,
+  });
+  const running = worker.run().finally(() => connection.close());
+  return { worker, running };
+}
+
+/** Builds the API and starts listening. */
+export async function startApi(config: Config, database: Database, client: Client): Promise<FastifyInstance> {
+  const app = await buildApp({
+    database,
+    temporal: client,
+    tokens: config.api.tokens,
+    bodyLimit: config.api.bodyLimit,
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'] },
+  });
+  await app.listen({ host: config.api.host, port: config.api.port });
+  return app;
+}
+
+/**
+ * The SDK runtime, installed before any worker: we own the shutdown signals (the SDK would otherwise
+ * start draining the worker behind our back), and its INFO lines (webpack's bundle report among them)
+ * would drown the start banner; warnings still show.
+ */
+export function installRuntime(): void {
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+}
+
+/** Drains the worker: running activities finish, polling stops, then the promise of run() settles. */
+export async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+}
+
+/**
+ * Runs the stop steps in order on SIGINT/SIGTERM; each step runs even if an earlier one failed, so the
+ * embedded Temporal server is never left behind. A second signal exits at once.
+ */
+export function onShutdown(steps: Array<() => Promise<unknown>>): void {
+  let stopping = false;
+  const handler = async (signal: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.error(`\n[complaint-desk] ${signal}: finishing in-flight work and stopping ...`);
+    let failed = false;
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        failed = true;
+        console.error('[complaint-desk] shutdown step failed:', err);
+      }
+    }
+    process.exit(failed ? 1 : 0);
+  };
+  process.on('SIGINT', (s) => void handler(s));
+  process.on('SIGTERM', (s) => void handler(s));
+}
+
+/** Prints a fatal start-up error without a stack for configuration mistakes, and exits. */
+export function fail(err: unknown): never {
+  const e = err as Error;
+  console.error(`[complaint-desk] cannot start: ${e.name === 'ConfigError' || e.name === 'Error' ? e.message : (e.stack ?? String(e))}`);
+  process.exit(1);
+}

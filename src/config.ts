@@ -1,0 +1,180 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ROLES, type Role } from './shared/constants';
+
+/**
+ * The only reader of process.env. Everything else receives a frozen Config, so a test or a CLI can
+ * build one from any environment and nothing reads settings behind its back.
+ */
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ApiToken {
+  role: Role;
+  token: string;
+  subject: string;
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const optionalString = z.string().trim().min(1).optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT: optionalString,
+  TEMPORAL_TLS_KEY: optionalString,
+  TEMPORAL_TLS_CA: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_TEST_SERVER: optionalString,
+  TEMPORAL_PORT: port.optional(),
+  TEMPORAL_UI_PORT: port.optional(),
+  TEMPORAL_DEV_CONFIG: optionalString,
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  API_TOKENS: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  TRIAGE_RULES_FILE: optionalString,
+  ROUTING_FILE: optionalString,
+  WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
+  WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(100),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  dataDir: string;
+  temporal: {
+    /** Unset: run the embedded dev server from temporal-dev.yml. */
+    address?: string;
+    namespace: string;
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+    cliPath?: string;
+    testServerPath?: string;
+    portOverride?: number;
+    uiPortOverride?: number;
+    devConfigPath: string;
+  };
+  database: {
+    /** Unset: embedded PGlite under dataDir. */
+    url?: string;
+    poolSize: number;
+  };
+  api: {
+    host: string;
+    port: number;
+    bodyLimit: number;
+    tokens: ApiToken[];
+    /** True when API_TOKENS was empty and the dev-<role> tokens are accepted. */
+    devTokens: boolean;
+  };
+  worker: { maxActivities: number; maxWorkflowTasks: number };
+  files: { triageRules?: string; routing?: string };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Parses `role:token[:subject]` entries; a bad entry names its position, never the token itself. */
+export function parseApiTokens(raw: string): ApiToken[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const [role, token, ...rest] = entry.split(':');
+      if (!role || !(ROLES as readonly string[]).includes(role)) {
+        throw new ConfigError('API_TOKENS', `entry ${i + 1} has role "${role ?? ''}"; expected one of ${ROLES.join(', ')}`);
+      }
+      if (!token || token.length < 8) {
+        throw new ConfigError('API_TOKENS', `entry ${i + 1} (${role}) needs a token of at least 8 characters`);
+      }
+      const subject = rest.join(':') || `${role}-${i + 1}`;
+      return { role: role as Role, token, subject };
+    });
+}
+
+/** The tokens a developer can use without configuring anything; refused in production. */
+export function devApiTokens(): ApiToken[] {
+  return ROLES.map((role) => ({ role, token: `dev-${role}`, subject: role === 'agent' ? 'h-alice' : `dev-${role}` }));
+}
+
+function buildTemporal(env: Env, root: string): Config['temporal'] {
+  const tlsWanted = env.TEMPORAL_TLS ?? Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_API_KEY);
+  return {
+    address: env.TEMPORAL_ADDRESS,
+    namespace: env.TEMPORAL_NAMESPACE,
+    apiKey: env.TEMPORAL_API_KEY,
+    tls: tlsWanted
+      ? {
+          certPath: env.TEMPORAL_TLS_CERT,
+          keyPath: env.TEMPORAL_TLS_KEY,
+          caPath: env.TEMPORAL_TLS_CA,
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined,
+    cliPath: env.TEMPORAL_CLI,
+    testServerPath: env.TEMPORAL_TEST_SERVER,
+    portOverride: env.TEMPORAL_PORT,
+    uiPortOverride: env.TEMPORAL_UI_PORT,
+    devConfigPath: path.resolve(root, env.TEMPORAL_DEV_CONFIG ?? 'temporal-dev.yml'),
+  };
+}
+
+function checkConsistency(env: Env): void {
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError(env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY');
+  }
+  if (env.NODE_ENV === 'production' && !env.API_TOKENS) {
+    throw new ConfigError('API_TOKENS', 'must be set in production (the dev-<role> tokens are refused there)');
+  }
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError naming the first bad variable.
+ * @param env the environment to read (process.env by default; tests pass their own)
+ * @param root the project root that relative paths resolve against
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = process.cwd()): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    // Never echo a secret back into a log: tokens, keys and URLs (which may carry passwords) are named, not shown.
+    const shown = /TOKEN|KEY|URL|PASSWORD/.test(variable) ? '' : ` (got "${String(env[variable] ?? '')}")`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  checkConsistency(e);
+  const tokens = e.API_TOKENS ? parseApiTokens(e.API_TOKENS) : devApiTokens();
+  return Object.freeze({
+    env: e.NODE_ENV,
+    dataDir: path.resolve(root, e.DATA_DIR),
+    temporal: buildTemporal(e, root),
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    api: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT_BYTES, tokens, devTokens: !e.API_TOKENS },
+    worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
+    files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE },
+    logLevel: e.LOG_LEVEL,
+  });
+}

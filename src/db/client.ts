@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+/** The drizzle database both drivers produce; query functions take it as their first argument. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers within timeoutMs; rejects otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; unset selects embedded PGlite. */
+  url?: string;
+  /** PGlite data directory; unset keeps PGlite in memory (tests). */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+// Any fixed number works; it only has to be the same in every process that migrates this schema.
+const MIGRATION_LOCK_ID = 727_274_001;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  // Notices ("relation already exists, skipping") are noise in our logs, never information.
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 5 });
+  const db = drizzlePostgres({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // One connection holds a session advisory lock, so API and worker instances starting together
+      // run the migrations once, in order, instead of racing on CREATE TABLE.
+      const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      try {
+        await one`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migratePostgres(drizzlePostgres({ client: one }), { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await one.end({ timeout: 5 });
+      }
+    },
+    ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`), timeoutMs, 'PostgreSQL').then(() => undefined),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR }),
+    ping: (timeoutMs = 2000) => withTimeout(client.query('select 1'), timeoutMs, 'PGlite').then(() => undefined),
+    close: () => client.close(),
+  };
+}
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite (in dataDir, or in memory). */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
+}
+
+/** The embedded store's folder under DATA_DIR. */
+export const pgliteDirFor = (dataDir: string): string => path.join(dataDir, 'pg');

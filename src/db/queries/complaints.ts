@@ -1,0 +1,180 @@
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
+import type { Actor, ComplaintWorkflowInput } from '../../shared/types';
+import type { Db } from '../client';
+import { complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
+
+/** A transaction or the database: query functions below work inside either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Executor = Db | Tx;
+
+export interface TimelineEvent {
+  type: string;
+  actor: Actor;
+  at: string;
+  data?: Record<string, unknown>;
+}
+
+/** One step of the workflow, written to the read model and the timeline atomically. */
+export interface TransitionInput {
+  complaintId: string;
+  /** The workflow's step counter: the event's seq and the row's version. */
+  seq: number;
+  status?: ComplaintStatus;
+  patch?: Partial<Omit<NewComplaintRow, 'id' | 'version' | 'status' | 'createdAt'>>;
+  event: TimelineEvent;
+}
+
+async function insertEvent(tx: Executor, complaintId: string, seq: number, e: TimelineEvent): Promise<boolean> {
+  const rows = await tx
+    .insert(complaintEvents)
+    .values({ complaintId, seq, at: new Date(e.at), type: e.type, actor: e.actor.subject, role: e.actor.role, data: e.data ?? {} })
+    .onConflictDoNothing()
+    .returning({ id: complaintEvents.id });
+  return rows.length > 0;
+}
+
+/**
+ * Inserts the complaint as received (step 1). Idempotent: a retried activity finds the row and the event
+ * already there and changes nothing.
+ */
+export async function insertComplaint(db: Db, input: ComplaintWorkflowInput, workflowId: string): Promise<void> {
+  const at = new Date(input.receivedAt);
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(complaints)
+      .values({
+        id: input.id,
+        workflowId,
+        version: 1,
+        status: 'received',
+        channel: input.channel,
+        subject: input.subject ?? null,
+        body: input.body,
+        customerId: input.customer.id ?? null,
+        customerName: input.customer.name ?? null,
+        customerEmail: input.customer.email ?? null,
+        customerPhone: input.customer.phone ?? null,
+        customerLanguage: input.customer.language ?? null,
+        externalRef: input.externalRef ?? null,
+        submittedBy: input.submittedBy.subject,
+        metadata: input.metadata,
+        occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .onConflictDoNothing();
+    await insertEvent(tx, input.id, 1, { type: 'received', actor: input.submittedBy, at: input.receivedAt, data: { channel: input.channel } });
+  });
+}
+
+const countsAsLoad = (status: string, assignee: string | null): assignee is string =>
+  assignee !== null && (OPEN_ASSIGNED_STATUSES as readonly string[]).includes(status);
+
+/**
+ * Keeps handlers.open_count equal to the number of open complaints assigned to each handler: the one
+ * place that moves load, in the same transaction as the status change that causes it.
+ */
+async function moveLoad(tx: Tx, before: Pick<ComplaintRow, 'status' | 'assignee'>, after: Pick<ComplaintRow, 'status' | 'assignee'>, at: Date) {
+  const was = countsAsLoad(before.status, before.assignee) ? before.assignee : null;
+  const now = countsAsLoad(after.status, after.assignee) ? after.assignee : null;
+  if (was === now) return;
+  if (was) await tx.update(handlers).set({ openCount: sql`greatest(${handlers.openCount} - 1, 0)`, updatedAt: at }).where(eq(handlers.id, was));
+  if (now) await tx.update(handlers).set({ openCount: sql`${handlers.openCount} + 1`, lastAssignedAt: at, updatedAt: at }).where(eq(handlers.id, now));
+}
+
+/** Timestamps derive from the status change itself: payloads cross Temporal as JSON, where Dates are strings. */
+function statusStamps(status: ComplaintStatus | undefined, at: Date): Partial<ComplaintRow> {
+  if (status === 'assigned') return { assignedAt: at };
+  if (status === 'resolved') return { resolvedAt: at };
+  if (status === 'closed' || status === 'withdrawn') return { closedAt: at };
+  return {};
+}
+
+/**
+ * Applies one workflow step inside an open transaction. Returns false when this step was already applied
+ * (a retry), in which case nothing changes.
+ */
+export async function applyTransitionTx(tx: Tx, t: TransitionInput): Promise<boolean> {
+  const [row] = await tx.select().from(complaints).where(eq(complaints.id, t.complaintId)).for('update');
+  if (!row) throw new Error(`complaint ${t.complaintId} is not in the read model`);
+  if (!(await insertEvent(tx, t.complaintId, t.seq, t.event))) return false;
+  // A step older than the row's version was overtaken (the row already shows a later state): keep the
+  // event for the timeline, but never move the row backwards.
+  if (t.seq <= row.version) return true;
+  const at = new Date(t.event.at);
+  const next = { ...t.patch, ...statusStamps(t.status, at), status: t.status ?? row.status, version: t.seq, updatedAt: at };
+  await moveLoad(tx, row, { status: next.status, assignee: next.assignee === undefined ? row.assignee : next.assignee }, at);
+  await tx.update(complaints).set(next).where(eq(complaints.id, t.complaintId));
+  return true;
+}
+
+/** Applies one workflow step in its own transaction. */
+export async function applyTransition(db: Db, t: TransitionInput): Promise<boolean> {
+  return db.transaction((tx) => applyTransitionTx(tx, t));
+}
+
+/** One complaint from the read model, or undefined. */
+export async function getComplaint(db: Executor, id: string): Promise<ComplaintRow | undefined> {
+  const [row] = await db.select().from(complaints).where(eq(complaints.id, id));
+  return row;
+}
+
+export interface ComplaintFilters {
+  status?: ComplaintStatus;
+  category?: string;
+  priority?: string;
+  department?: string;
+  assignee?: string;
+  channel?: string;
+  customerId?: string;
+  breached?: boolean;
+  submittedBy?: string;
+  q?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+/** Keyset position: the (createdAt, id) of the last row of the previous page. */
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** Case-insensitive substring search; the caller's % and _ are literal characters, not wildcards. */
+function textMatch(q: string): SQL {
+  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+  return sql`(${complaints.body} ilike ${pattern} or ${complaints.subject} ilike ${pattern})`;
+}
+
+function filterConditions(f: ComplaintFilters): SQL[] {
+  const c: (SQL | undefined)[] = [
+    f.status && eq(complaints.status, f.status),
+    f.category !== undefined ? eq(complaints.category, f.category) : undefined,
+    f.priority !== undefined ? eq(complaints.priority, f.priority) : undefined,
+    f.department !== undefined ? eq(complaints.department, f.department) : undefined,
+    f.assignee !== undefined ? eq(complaints.assignee, f.assignee) : undefined,
+    f.channel !== undefined ? eq(complaints.channel, f.channel) : undefined,
+    f.customerId !== undefined ? eq(complaints.customerId, f.customerId) : undefined,
+    f.breached !== undefined ? eq(complaints.breached, f.breached) : undefined,
+    f.submittedBy !== undefined ? eq(complaints.submittedBy, f.submittedBy) : undefined,
+    f.createdFrom && gte(complaints.createdAt, f.createdFrom),
+    f.createdTo && lte(complaints.createdAt, f.createdTo),
+    f.q ? textMatch(f.q) : undefined,
+  ];
+  return c.filter((x): x is SQL => x !== undefined);
+}
+
+/** A page of complaints, newest first, by keyset on (createdAt, id) so deep pages stay fast. */
+export async function listComplaints(db: Db, f: ComplaintFilters, limit: number, after?: Cursor): Promise<ComplaintRow[]> {
+  const conds = filterConditions(f);
+  if (after) {
+    conds.push(or(lt(complaints.createdAt, after.createdAt), and(eq(complaints.createdAt, after.createdAt), lt(complaints.id, after.id)))!);
+  }
+  return db
+    .select()
+    .from(complaints)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(complaints.createdAt), desc(complaints.id))
+    .limit(limit);
+}

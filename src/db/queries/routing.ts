@@ -1,0 +1,104 @@
+import { and, arrayContains, asc, count, eq, sql } from 'drizzle-orm';
+import type { RoutingFile } from '../../routing/routing-file';
+import type { Db } from '../client';
+import { departments, handlers, type DepartmentRow, type HandlerRow } from '../schema';
+import { applyTransitionTx, getComplaint, type TransitionInput } from './complaints';
+
+/**
+ * Seeds departments and handlers from the routing file, once: only while the departments table is empty,
+ * so edits made through the API after the first start are never overwritten.
+ */
+export async function seedRouting(db: Db, file: RoutingFile): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    // Serialise concurrent first starts; the loser sees the rows the winner wrote.
+    await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
+    const [{ n }] = (await tx.select({ n: count() }).from(departments)) as [{ n: number }];
+    if (n > 0) return false;
+    await tx.insert(departments).values(
+      file.departments.map((d) => ({ id: d.id, name: d.name, nameZh: d.nameZh ?? null, categories: d.categories, escalationContacts: d.escalationContacts })),
+    );
+    if (file.handlers.length > 0) {
+      await tx.insert(handlers).values(
+        file.handlers.map((h) => ({
+          id: h.id,
+          name: h.name,
+          email: h.email ?? null,
+          phone: h.phone ?? null,
+          departmentId: h.department,
+          skills: h.skills,
+          languages: h.languages,
+          capacity: h.capacity,
+          active: h.active,
+        })),
+      );
+    }
+    return true;
+  });
+}
+
+/** The department that serves a category, or the fallback department. */
+export async function departmentForCategory(db: Db, category: string, fallback: string): Promise<string> {
+  const [row] = await db
+    .select({ id: departments.id })
+    .from(departments)
+    .where(arrayContains(departments.categories, [category]))
+    .orderBy(asc(departments.id))
+    .limit(1);
+  return row?.id ?? fallback;
+}
+
+export async function listDepartments(db: Db): Promise<DepartmentRow[]> {
+  return db.select().from(departments).orderBy(asc(departments.id));
+}
+
+export async function getHandler(db: Db, id: string): Promise<HandlerRow | undefined> {
+  const [row] = await db.select().from(handlers).where(eq(handlers.id, id));
+  return row;
+}
+
+export interface AssignRequest {
+  complaintId: string;
+  department: string;
+  category: string;
+  /** zh / en; undefined or 'mixed' accepts a handler of either language. */
+  language?: string;
+  transition: Omit<TransitionInput, 'complaintId' | 'status' | 'patch'>;
+}
+
+/**
+ * Assigns the complaint to the least-loaded eligible handler (load = open / capacity; ties go to whoever
+ * was assigned least recently, i.e. round-robin) in one transaction. The handler row is locked and the
+ * capacity re-checked under the lock, so concurrent assignments can never push a handler over capacity.
+ * Idempotent: a retry finds the complaint already assigned and returns that handler.
+ */
+export async function assignLeastLoaded(db: Db, req: AssignRequest): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    const current = await getComplaint(tx, req.complaintId);
+    if (current?.assignee && current.version >= req.transition.seq) return current.assignee;
+    const langOk = req.language === 'zh' || req.language === 'en' ? arrayContains(handlers.languages, [req.language]) : undefined;
+    const [pick] = await tx
+      .select({ id: handlers.id })
+      .from(handlers)
+      .where(
+        and(
+          eq(handlers.departmentId, req.department),
+          eq(handlers.active, true),
+          sql`${handlers.openCount} < ${handlers.capacity}`,
+          arrayContains(handlers.skills, [req.category]),
+          langOk,
+        ),
+      )
+      .orderBy(sql`${handlers.openCount}::float8 / nullif(${handlers.capacity}, 0)`, sql`${handlers.lastAssignedAt} asc nulls first`, asc(handlers.id))
+      .limit(1)
+      .for('update');
+    if (!pick) return null;
+    await applyTransitionTx(tx, {
+      ...req.transition,
+      complaintId: req.complaintId,
+      status: 'assigned',
+      patch: { assignee: pick.id, department: req.department },
+      event: { ...req.transition.event, data: { ...req.transition.event.data, assignee: pick.id, department: req.department } },
+    });
+    return pick.id;
+  });
+}

@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * The read model: one row per complaint, written only by workflow activities. The workflow is the source
+ * of truth; `version` is the workflow's own step counter, so a late retry never moves a row backwards.
+ */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: text('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull().default(0),
+    status: text('status').notNull(),
+    channel: text('channel').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    customerId: text('customer_id'),
+    customerName: text('customer_name'),
+    customerEmail: text('customer_email'),
+    customerPhone: text('customer_phone'),
+    customerLanguage: text('customer_language'),
+    externalRef: text('external_ref'),
+    submittedBy: text('submitted_by').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    language: text('language'),
+    category: text('category'),
+    intent: text('intent'),
+    priority: text('priority'),
+    priorityReasons: jsonb('priority_reasons').$type<string[]>().notNull().default([]),
+    sentimentLabel: text('sentiment_label'),
+    sentimentScore: real('sentiment_score'),
+    keywords: jsonb('keywords').$type<string[]>().notNull().default([]),
+    summary: text('summary'),
+    department: text('department'),
+    assignee: text('assignee'),
+    resolution: text('resolution'),
+    firstResponseDueAt: timestamp('first_response_due_at', { withTimezone: true, mode: 'date' }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true, mode: 'date' }),
+    pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
+    breached: boolean('breached').notNull().default(false),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    surveyStatus: text('survey_status'),
+    surveyScore: integer('survey_score'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'date' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    // Keyset pagination walks (created_at, id) newest first; the filters below narrow it.
+    index('complaints_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('complaints_status_idx').on(t.status, t.createdAt.desc()),
+    index('complaints_category_idx').on(t.category, t.createdAt.desc()),
+    index('complaints_assignee_idx').on(t.assignee, t.status),
+    index('complaints_department_idx').on(t.department, t.status),
+    index('complaints_customer_idx').on(t.customerId, t.createdAt.desc()),
+    index('complaints_submitted_by_idx').on(t.submittedBy, t.createdAt.desc()),
+    index('complaints_external_ref_idx').on(t.channel, t.externalRef).where(sql`${t.externalRef} is not null`),
+  ],
+);
+
+export type ComplaintRow = typeof complaints.$inferSelect;
+export type NewComplaintRow = typeof complaints.$inferInsert;

@@ -1,0 +1,4 @@
+export * from './complaints';
+export * from './complaint-events';
+export * from './departments';
+export * from './handlers';

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../shared/constants';
+import { defaultsFile, readConfigFile } from '../lib/config-file';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" or "-"');
+
+const routingSchema = z
+  .object({
+    defaultDepartment: slug,
+    departments: z
+      .array(
+        z.object({
+          id: slug,
+          name: z.string().min(1),
+          nameZh: z.string().min(1).optional(),
+          categories: z.array(z.string().min(1)).default([]),
+          escalationContacts: z.partialRecord(z.enum(['1', '2', '3']), z.array(z.string().min(1))).default({}),
+        }),
+      )
+      .min(1),
+    handlers: z
+      .array(
+        z.object({
+          id: slug,
+          name: z.string().min(1),
+          email: z.email().optional(),
+          phone: z.string().optional(),
+          department: slug,
+          skills: z.array(z.string().min(1)).default([]),
+          languages: z.array(z.enum(LANGUAGES)).min(1),
+          capacity: z.number().int().min(0),
+          active: z.boolean().default(true),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((r, ctx) => {
+    const ids = new Set(r.departments.map((d) => d.id));
+    if (!ids.has(r.defaultDepartment)) ctx.addIssue({ code: 'custom', path: ['defaultDepartment'], message: `no department "${r.defaultDepartment}"` });
+    r.handlers.forEach((h, i) => {
+      if (!ids.has(h.department)) ctx.addIssue({ code: 'custom', path: ['handlers', i, 'department'], message: `no department "${h.department}"` });
+    });
+  });
+
+export type RoutingFile = z.infer<typeof routingSchema>;
+
+/** Loads the department and handler seed (ROUTING_FILE, else the shipped defaults). */
+export function loadRoutingFile(file?: string): RoutingFile {
+  return readConfigFile(file ?? defaultsFile('routing.yml'), routingSchema);
+}

@@ -1,0 +1,47 @@
+/**
+ * Constants shared by the API, the worker and workflow code. Pure data: safe inside the workflow sandbox.
+ */
+
+/** The one task queue complaint workflows and their activities run on. */
+export const TASK_QUEUE = 'complaints';
+
+/** Workflow ids are `complaint-<id>`: the id is what integrators see, the prefix keeps the namespace tidy. */
+export const WORKFLOW_ID_PREFIX = 'complaint-';
+
+export const complaintWorkflowId = (id: string): string => `${WORKFLOW_ID_PREFIX}${id}`;
+
+export const CHANNELS = ['web', 'app', 'email', 'sms', 'voice', 'wechat', 'weibo', 'phone', 'api'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const STATUSES = [
+  'received',
+  'triaged',
+  'assigned',
+  'in_progress',
+  'pending_customer',
+  'resolved',
+  'closed',
+  'withdrawn',
+] as const;
+export type ComplaintStatus = (typeof STATUSES)[number];
+
+/** Statuses in which a handler is working the complaint: they count towards the handler's load. */
+export const OPEN_ASSIGNED_STATUSES: readonly ComplaintStatus[] = ['assigned', 'in_progress', 'pending_customer'];
+
+/** Statuses from which nothing more happens until a reopen. */
+export const FINAL_STATUSES: readonly ComplaintStatus[] = ['closed', 'withdrawn'];
+
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const ROLES = ['integrator', 'agent', 'supervisor', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The category every complaint falls back to when neither rules nor models recognise it. */
+export const FALLBACK_CATEGORY = 'general';
+
+/** The workflow type name the API starts by name (the API never imports workflow code). */
+export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';

@@ -1,0 +1,66 @@
+import type { Channel, ComplaintStatus, Language, Priority, Role } from './constants';
+
+/** Who did something: every human action carries one, and it is written to the timeline. */
+export interface Actor {
+  subject: string;
+  role: Role | 'system';
+}
+
+export const SYSTEM_ACTOR: Actor = { subject: 'system', role: 'system' };
+
+export interface CustomerInput {
+  id?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  language?: Language;
+}
+
+/** What intake hands the workflow: everything needed to persist the complaint, nothing derived. */
+export interface ComplaintWorkflowInput {
+  id: string;
+  channel: Channel;
+  body: string;
+  subject?: string;
+  customer: CustomerInput;
+  externalRef?: string;
+  occurredAt?: string;
+  metadata: Record<string, string>;
+  /** The integrator that submitted it: integrators only ever see their own complaints. */
+  submittedBy: Actor;
+  /** ISO time the API accepted it; the SLA clock starts here, not when a worker first runs. */
+  receivedAt: string;
+}
+
+export interface TriageOutcome {
+  language: Language | 'mixed';
+  category: string;
+  department: string;
+  priority: Priority;
+  priorityReasons: string[];
+  intent?: string;
+  sentiment?: { label: 'negative' | 'neutral' | 'positive'; score: number };
+  keywords: string[];
+  summary: string;
+  /** Which rule or model decided the category, for the auditor. */
+  decidedBy: string;
+}
+
+export interface AssignmentOutcome {
+  assignee: string | null;
+  department: string;
+}
+
+/** The live state the workflow answers `statusQuery` with. */
+export interface ComplaintState {
+  id: string;
+  status: ComplaintStatus;
+  category?: string;
+  department?: string;
+  priority?: Priority;
+  assignee?: string | null;
+  resolution?: string;
+  updatedAt: string;
+  /** What intake submitted, so the API can show a complaint before the read model has caught up. */
+  input?: ComplaintWorkflowInput;
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { loadConfig } from '../../src/config';
+import { openDatabase, type Database } from '../../src/db/client';
+import { seedRouting } from '../../src/db/queries/routing';
+import { loadRoutingFile, type RoutingFile } from '../../src/routing/routing-file';
+
+export interface TestDatabase extends Database {
+  /** Closes the connection and drops the per-file database (PostgreSQL). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A migrated, seeded database of this test file's own: a fresh database on the PostgreSQL server of
+ * DATABASE_URL when set (CI), else an in-memory PGlite. Nothing is shared between files.
+ */
+export async function createTestDatabase(routing: RoutingFile = loadRoutingFile()): Promise<TestDatabase> {
+  const url = loadConfig().database.url;
+  let database: Database;
+  let drop = async (): Promise<void> => {};
+  if (url) {
+    const name = `test_${randomBytes(6).toString('hex')}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name}`);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    database = await openDatabase({ url: u.toString(), poolSize: 20 });
+    drop = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    database = await openDatabase({});
+  }
+  await database.migrate();
+  await seedRouting(database.db, routing);
+  return {
+    ...database,
+    async dispose() {
+      await database.close();
+      await drop();
+    },
+  };
+}

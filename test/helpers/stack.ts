@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/api/app';
+import { devApiTokens } from '../../src/config';
+import { loadRoutingFile } from '../../src/routing/routing-file';
+import { compileRules, loadTriageRules } from '../../src/triage/rules';
+import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createTestDatabase, type TestDatabase } from './db';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per test file (webpack takes a few seconds). */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
+  return bundle;
+}
+
+let runtimeInstalled = false;
+
+/** Worker INFO lines would bury test output; warnings and errors still show. Once per test process. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+}
+
+export const uniqueTaskQueue = (name: string): string => `${name}-${randomBytes(4).toString('hex')}`;
+
+export interface TestStack {
+  app: FastifyInstance;
+  client: Client;
+  database: TestDatabase;
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** Activity dependencies as the real worker wires them. */
+export function activityDeps(database: TestDatabase) {
+  return { db: database.db, rules: compileRules(loadTriageRules()), defaultDepartment: loadRoutingFile().defaultDepartment };
+}
+
+/**
+ * The whole service for one test file: its own database and task queue, a worker on the shared dev
+ * server, and the HTTP app (driven through `inject`).
+ */
+export async function startTestStack(name: string): Promise<TestStack> {
+  quietRuntime();
+  const address = inject('temporalAddress');
+  const taskQueue = uniqueTaskQueue(name);
+  const database = await createTestDatabase();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createComplaintWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    deps: activityDeps(database),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024 });
+  return {
+    app,
+    client,
+    database,
+    worker,
+    taskQueue,
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await database.dispose();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const auth = (role: string) => ({ authorization: `Bearer dev-${role}` });

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        // Pure code: no servers, runs in seconds (`npx vitest run --project unit`).
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+      {
+        // Real Temporal and PostgreSQL, started once by the global setup.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/{workflows,api,db,e2e}/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          // Each file runs its own worker and database: fork processes, two at a time on 2 cores.
+          pool: 'forks',
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

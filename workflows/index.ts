@@ -1,0 +1,2 @@
+// The worker's workflowsPath: workflow functions only, nothing that runs at import.
+export { complaintWorkflow } from './complaint';
