@@ -41,6 +41,16 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   setHandler(statusQuery, () => ({ ...state, input }));
 
+  // Read-model writes run one at a time, in step order. An update handler (resolve) and the main flow
+  // can both want to write at once; without this a later step could land first and the earlier one's
+  // fields (the resolution text) would be dropped as "overtaken".
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = <T>(write: () => Promise<T>): Promise<T> => {
+    const next = writes.then(write);
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
   const syncSearchAttributes = (): void => {
     const pairs: SearchAttributeUpdatePair[] = [{ key: STATUS_ATTR, value: state.status }];
     if (state.category) pairs.push({ key: CATEGORY_ATTR, value: state.category });
@@ -55,7 +65,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     state.updatedAt = now();
     const patch = status === 'resolved' ? { resolution: state.resolution } : undefined;
     syncSearchAttributes();
-    await acts.recordTransition({ complaintId: input.id, seq: ++seq, status, patch, event: { type, actor, at: state.updatedAt, data } });
+    const at = state.updatedAt;
+    // The step number is taken when the write runs, so numbers follow the order writes reach the database.
+    await serial(() => acts.recordTransition({ complaintId: input.id, seq: ++seq, status, patch, event: { type, actor, at, data } }));
   };
 
   setHandler(
@@ -83,7 +95,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   Object.assign(state, { status: 'triaged', category: triage.category, priority: triage.priority, department: triage.department, updatedAt: now() });
   syncSearchAttributes();
 
-  await assignStep(input, triage, state, () => ++seq, now, syncSearchAttributes);
+  await assignStep(input, triage, state, () => ++seq, now, syncSearchAttributes, serial);
   await condition(() => state.status === 'resolved');
   await transition('closed', { subject: 'system', role: 'system' }, 'closed');
   // An update that arrived at the last moment must finish (and its caller get an answer) before we end.
@@ -103,16 +115,19 @@ async function assignStep(
   nextSeq: () => number,
   now: () => string,
   sync: () => void,
+  serial: <T>(write: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   while (state.status === 'triaged') {
-    const { assignee } = await acts.assignComplaint({
-      complaintId: input.id,
-      seq: nextSeq(),
-      at: now(),
-      department: triage.department,
-      category: triage.category,
-      language: triage.language,
-    });
+    const { assignee } = await serial(() =>
+      acts.assignComplaint({
+        complaintId: input.id,
+        seq: nextSeq(),
+        at: now(),
+        department: triage.department,
+        category: triage.category,
+        language: triage.language,
+      }),
+    );
     // A supervisor may have resolved it while the activity ran; that decision stands.
     if (assignee && state.status === 'triaged') {
       Object.assign(state, { status: 'assigned', assignee, updatedAt: now() });

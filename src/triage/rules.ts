@@ -23,10 +23,14 @@ const CJK = /[\u3400-\u9fff]/;
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Chinese has no spaces to bound a word, so CJK keywords match as substrings; others as whole words. */
+/**
+ * Chinese has no spaces to bound a word, so CJK keywords match as substrings. Others match as whole
+ * words, bounded by anything but Latin letters and digits, so "12315" is found in "打12315投诉" while
+ * "bill" is not found in "billboard".
+ */
 function matcher(keyword: string): (text: string) => boolean {
   if (CJK.test(keyword)) return (text) => text.includes(keyword);
-  const re = new RegExp(`(^|[^\\p{L}\\p{N}])${escape(keyword.toLowerCase())}($|[^\\p{L}\\p{N}])`, 'u');
+  const re = new RegExp(`(?<![\\p{Script=Latin}\\p{N}])${escape(keyword.toLowerCase())}(?![\\p{Script=Latin}\\p{N}])`, 'u');
   return (text) => re.test(text);
 }
 
