@@ -4,6 +4,9 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Each integration file runs its own worker and database: forked processes, two at a time on 2 cores.
+    pool: 'forks',
+    maxWorkers: 2,
     projects: [
       {
         // Pure code: no servers, runs in seconds (`npx vitest run --project unit`).
@@ -17,9 +20,6 @@ export default defineConfig({
           name: 'integration',
           include: ['test/{workflows,api,db,e2e}/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
-          // Each file runs its own worker and database: fork processes, two at a time on 2 cores.
-          pool: 'forks',
-          maxWorkers: 2,
         },
       },
     ],
