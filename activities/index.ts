@@ -1,7 +1,11 @@
 import type { Db } from '../src/db/client';
+import type { SlaPolicy } from '../src/policy/sla-policy';
 import type { CompiledRules } from '../src/triage/rules';
 import { createAssignActivities } from './assign';
+import { createLifecycleActivities } from './lifecycle';
+import { createNotifyActivities } from './notify';
 import { createPersistActivities } from './persist';
+import { createSurveyActivities } from './survey';
 import { createTriageActivities } from './triage';
 
 /** Everything activities need, built once by the worker and injected (tests build their own). */
@@ -9,6 +13,10 @@ export interface ActivityDeps {
   db: Db;
   rules: CompiledRules;
   defaultDepartment: string;
+  slaPolicy: SlaPolicy;
+  surveySecret: string;
+  /** Where survey links point: the API as customers reach it. */
+  publicBaseUrl: string;
 }
 
 /** All activities of the complaint workflow, over injected dependencies. */
@@ -17,6 +25,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createPersistActivities(deps),
     ...createTriageActivities(deps),
     ...createAssignActivities(deps),
+    ...createLifecycleActivities(deps),
+    ...createNotifyActivities(deps),
+    ...createSurveyActivities(deps),
   };
 }
 

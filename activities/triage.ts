@@ -1,6 +1,7 @@
 import { applyTransition } from '../src/db/queries/complaints';
 import { departmentForCategory } from '../src/db/queries/routing';
 import type { Db } from '../src/db/client';
+import type { SlaPolicy } from '../src/policy/sla-policy';
 import type { CompiledRules } from '../src/triage/rules';
 import { FALLBACK_CATEGORY, type Language } from '../src/shared/constants';
 import type { Actor, TriageOutcome } from '../src/shared/types';
@@ -9,6 +10,7 @@ export interface TriageDeps {
   db: Db;
   rules: CompiledRules;
   defaultDepartment: string;
+  slaPolicy: SlaPolicy;
 }
 
 export interface TriageRequest {
@@ -39,7 +41,7 @@ function firstSentence(text: string): string {
   return s.length > 140 ? `${s.slice(0, 139)}…` : s;
 }
 
-export function createTriageActivities({ db, rules, defaultDepartment }: TriageDeps) {
+export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy }: TriageDeps) {
   return {
     /** Classifies the complaint, routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
@@ -57,6 +59,7 @@ export function createTriageActivities({ db, rules, defaultDepartment }: TriageD
         keywords: verdict.category?.hits ?? [],
         summary: firstSentence(req.subject ?? req.body),
         decidedBy: verdict.category ? `rule:${verdict.category.hits.join(',')}` : 'fallback',
+        sla: { targets: slaPolicy.targetsFor(priority, category), calendar: slaPolicy.calendar },
       };
       await applyTransition(db, {
         complaintId: req.complaintId,
@@ -71,7 +74,7 @@ export function createTriageActivities({ db, rules, defaultDepartment }: TriageD
           keywords: outcome.keywords,
           summary: outcome.summary,
         },
-        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome } },
+        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: outcome.sla.targets } },
       });
       return outcome;
     },

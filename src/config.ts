@@ -55,6 +55,9 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_RULES_FILE: optionalString,
+  SLA_POLICY_FILE: optionalString,
+  SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(100),
@@ -91,7 +94,8 @@ export interface Config {
     devTokens: boolean;
   };
   worker: { maxActivities: number; maxWorkflowTasks: number };
-  files: { triageRules?: string; routing?: string };
+  files: { triageRules?: string; routing?: string; slaPolicy?: string };
+  surveys: { secret: string; publicBaseUrl: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -148,6 +152,9 @@ function checkConsistency(env: Env): void {
   if (env.NODE_ENV === 'production' && !env.API_TOKENS) {
     throw new ConfigError('API_TOKENS', 'must be set in production (the dev-<role> tokens are refused there)');
   }
+  if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
+    throw new ConfigError('SURVEY_SECRET', 'must be set in production (it signs survey links)');
+  }
 }
 
 /**
@@ -174,7 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     api: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT_BYTES, tokens, devTokens: !e.API_TOKENS },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
-    files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE },
+    files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE },
+    // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
+    surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -1,18 +1,18 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, ComplaintState } from '../src/shared/types';
 
 /*
- * The complaint workflow's message contract, shared by the workflow and the API. The names in quotes are
- * recorded in every history: never rename one; add a new message instead.
+ * The complaint workflow's message contract, shared by the workflow and the API. The names in quotes
+ * are recorded in every history: never rename one; add a new message instead.
+ *
+ * Human actions are updates, not signals: the caller must learn whether the action was accepted (409
+ * when the status forbids it), validators refuse bad input before anything reaches the history, and a
+ * 2xx then means the workflow recorded it. Signals are kept for internal, idempotent nudges where no
+ * answer is owed.
  */
 
-/** The live state (status, assignee, ...), answered from workflow memory without touching the database. */
+/** The live state (status, assignee, SLA ...), answered from workflow memory. */
 export const statusQuery = defineQuery<ComplaintState>('status');
-
-export interface ResolveArgs {
-  resolution: string;
-  actor: Actor;
-}
 
 /** The outcome of an accepted action: the status it left the complaint in. */
 export interface ActionResult {
@@ -20,12 +20,57 @@ export interface ActionResult {
   status: ComplaintState['status'];
 }
 
-/**
- * An update, not a signal: the caller must learn whether the resolve was accepted (409 otherwise), and
- * the validator rejects it before anything reaches the history.
- */
+interface ByActor {
+  actor: Actor;
+}
+
+export interface ResolveArgs extends ByActor {
+  resolution: string;
+}
+export interface AssignArgs extends ByActor {
+  handlerId: string;
+  reason: string;
+}
+export interface EscalateArgs extends ByActor {
+  reason: string;
+  level?: number;
+}
+export interface TransferArgs extends ByActor {
+  department: string;
+  reason: string;
+}
+export interface TextArgs extends ByActor {
+  text: string;
+}
+export interface QuestionArgs extends ByActor {
+  question: string;
+}
+export interface ReasonArgs extends ByActor {
+  reason: string;
+}
+export interface SurveyArgs {
+  score: number;
+  comment?: string;
+  /** The token's nonce: a second answer with the same token is refused. */
+  nonce: string;
+}
+
 export const resolveUpdate = defineUpdate<ActionResult, [ResolveArgs]>('resolve');
+export const assignUpdate = defineUpdate<ActionResult, [AssignArgs]>('assign');
+export const escalateUpdate = defineUpdate<ActionResult, [EscalateArgs]>('escalate');
+export const transferUpdate = defineUpdate<ActionResult, [TransferArgs]>('transfer');
+export const noteUpdate = defineUpdate<ActionResult, [TextArgs]>('note');
+export const respondUpdate = defineUpdate<ActionResult, [TextArgs]>('respond');
+export const awaitCustomerUpdate = defineUpdate<ActionResult, [QuestionArgs]>('awaitCustomer');
+export const customerReplyUpdate = defineUpdate<ActionResult, [TextArgs]>('customerReply');
+export const reopenUpdate = defineUpdate<ActionResult, [ReasonArgs]>('reopen');
+export const withdrawUpdate = defineUpdate<ActionResult, [ReasonArgs]>('withdraw');
+export const surveyUpdate = defineUpdate<ActionResult, [SurveyArgs]>('survey');
+
+/** A handler got room or a shift started: an unassigned complaint should try assignment again now. */
+export const wakeSignal = defineSignal('wake');
 
 /** Failure types the workflow raises; the API maps them onto its error catalogue. */
 export const INVALID_STATE = 'INVALID_STATE';
 export const INVALID_ARGUMENT = 'INVALID_ARGUMENT';
+export const NOT_FOUND = 'NOT_FOUND';

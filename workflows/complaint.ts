@@ -1,17 +1,42 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
+import type { Audience } from '../activities/notify';
+import type { TemplateName } from '../src/notify/templates';
 import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_ATTR } from '../src/shared/search-attributes';
-import type { ComplaintStatus } from '../src/shared/constants';
-import type { Actor, ComplaintState, ComplaintWorkflowInput, TriageOutcome } from '../src/shared/types';
-import { INVALID_ARGUMENT, INVALID_STATE, resolveUpdate, statusQuery, type ActionResult, type ResolveArgs } from './complaint.messages';
+import type { ComplaintStatus, Priority } from '../src/shared/constants';
+import { isAllowed, type Action } from '../src/shared/lifecycle';
+import { slaSchedule, type SlaPause } from '../src/shared/sla';
+import type { Actor, ComplaintState, ComplaintWorkflowInput, SlaSetup } from '../src/shared/types';
+import {
+  assignUpdate,
+  awaitCustomerUpdate,
+  customerReplyUpdate,
+  escalateUpdate,
+  INVALID_ARGUMENT,
+  INVALID_STATE,
+  noteUpdate,
+  reopenUpdate,
+  resolveUpdate,
+  respondUpdate,
+  statusQuery,
+  surveyUpdate,
+  transferUpdate,
+  wakeSignal,
+  withdrawUpdate,
+  type ActionResult,
+} from './complaint.messages';
 
 // No maximumAttempts: a database or SMTP outage of any length delays a complaint but never loses it.
 // Business refusals are thrown non-retryable by the activities themselves.
@@ -20,120 +45,434 @@ const acts = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/** How often an unassigned complaint re-checks for a free handler (safety net; signals come later). */
-const QUEUE_RECHECK = '5 minutes';
+/** How often an unassigned complaint re-checks for a free handler (safety net besides wakeSignal). */
+const QUEUE_RECHECK_MS = 5 * 60_000;
+const SURVEY_REMINDER_MS = 24 * 3600_000;
+const SURVEY_WINDOW_MS = 3 * 24 * 3600_000;
+const OPEN: readonly ComplaintStatus[] = ['triaged', 'assigned', 'in_progress', 'pending_customer'];
+const SYSTEM: Actor = { subject: 'system', role: 'system' };
 
-const RESOLVABLE: readonly ComplaintStatus[] = ['triaged', 'assigned', 'in_progress', 'pending_customer'];
+/** Everything a run holds; carried whole into the next run by continue-as-new. */
+export interface WorkflowMemory {
+  seq: number;
+  status: ComplaintStatus;
+  category?: string;
+  department?: string;
+  priority?: Priority;
+  language?: string;
+  assignee?: string | null;
+  resolution?: string;
+  sla?: SlaSetup;
+  clock: { startMs: number; pauses: SlaPause[] };
+  firstRespondedAt?: string;
+  level: number;
+  breached: boolean;
+  /** SLA tiers already fired in this clock cycle: each fires exactly once. */
+  fired: string[];
+  survey?: { nonce: string; status: 'pending' | 'answered' | 'expired'; score?: number; comment?: string };
+  reopenCount: number;
+}
 
 export interface ComplaintOutcome {
   id: string;
   status: ComplaintStatus;
 }
 
+export interface ReopenRequest {
+  reason: string;
+  actor: Actor;
+}
+
+/** Intake's input, plus what a continuation carries: the memory of the last run, or a reopen request. */
+export type ComplaintRunInput = ComplaintWorkflowInput & { carry?: WorkflowMemory; reopen?: ReopenRequest };
+
+const refuse = (type: string, message: string, detail?: string): ApplicationFailure => ApplicationFailure.create({ type, message, details: detail ? [detail] : [], nonRetryable: true });
+
 /**
- * One complaint from intake to close: persist, triage, assign, wait for resolution, close.
- * Every step is written to the read model with a step number (`seq`) that makes the write idempotent.
+ * One complaint from intake to close: persist, triage, assign; SLA clocks with warnings and tiered
+ * escalation; the handler's actions; survey; close. Every step is written to the read model with a
+ * step number (`seq`) that makes the write idempotent, one write at a time and in order.
  */
-export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintOutcome> {
-  let seq = 1; // step 1 is the insert; every later persisted step takes the next number
-  const state: ComplaintState = { id: input.id, status: 'received', updatedAt: input.receivedAt };
+export async function complaintWorkflow(input: ComplaintRunInput): Promise<ComplaintOutcome> {
+  const m: WorkflowMemory = input.carry ?? { seq: 1, status: 'received', clock: { startMs: Date.parse(input.receivedAt), pauses: [] }, level: 0, breached: false, fired: [], reopenCount: 0 };
+  let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
+  const changed = (): void => void version++;
 
-  setHandler(statusQuery, () => ({ ...state, input }));
-
-  // Read-model writes run one at a time, in step order. An update handler (resolve) and the main flow
-  // can both want to write at once; without this a later step could land first and the earlier one's
-  // fields (the resolution text) would be dropped as "overtaken".
+  // ---- writes: one at a time, in step order, numbered when they run ----
   let writes: Promise<unknown> = Promise.resolve();
   const serial = <T>(write: () => Promise<T>): Promise<T> => {
     const next = writes.then(write);
     writes = next.catch(() => undefined);
     return next;
   };
+  const unwrap = async <T>(p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (err) {
+      // An activity's business refusal reaches the update's caller as itself, not wrapped.
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+      throw err;
+    }
+  };
+
+  const schedule = () => (m.sla ? slaSchedule(m.sla.calendar, m.sla.targets, m.clock, Date.now()) : undefined);
+  const slaView = () => {
+    const s = schedule();
+    const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
+    return {
+      firstResponseDueAt: m.firstRespondedAt ? null : iso(s?.firstResponseDueAt),
+      resolutionDueAt: iso(s?.resolutionDueAt),
+      firstRespondedAt: m.firstRespondedAt ?? null,
+      pausedMs: s?.pausedMs ?? 0,
+      breached: m.breached,
+      escalationLevel: m.level,
+    };
+  };
 
   const syncSearchAttributes = (): void => {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: STATUS_ATTR, value: state.status }];
-    if (state.category) pairs.push({ key: CATEGORY_ATTR, value: state.category });
-    if (state.priority) pairs.push({ key: PRIORITY_ATTR, value: state.priority });
-    if (state.department) pairs.push({ key: DEPARTMENT_ATTR, value: state.department });
-    if (state.assignee) pairs.push({ key: ASSIGNEE_ATTR, value: state.assignee });
+    const pairs: SearchAttributeUpdatePair[] = [{ key: STATUS_ATTR, value: m.status }];
+    if (m.category) pairs.push({ key: CATEGORY_ATTR, value: m.category });
+    if (m.priority) pairs.push({ key: PRIORITY_ATTR, value: m.priority });
+    if (m.department) pairs.push({ key: DEPARTMENT_ATTR, value: m.department });
+    pairs.push({ key: ASSIGNEE_ATTR, value: m.assignee ?? null });
     upsertSearchAttributes(pairs);
   };
 
-  const transition = async (status: ComplaintStatus, actor: Actor, type: string, data: Record<string, unknown> = {}): Promise<void> => {
-    state.status = status;
-    state.updatedAt = now();
-    const patch = status === 'resolved' ? { resolution: state.resolution } : undefined;
+  /** Records one step: status (if any), fields, SLA snapshot and timeline event, atomically. */
+  const record = (type: string, actor: Actor, data: Record<string, unknown> = {}, status?: ComplaintStatus, patch?: Record<string, unknown>): Promise<void> => {
+    if (status) m.status = status;
+    changed();
     syncSearchAttributes();
-    const at = state.updatedAt;
-    // The step number is taken when the write runs, so numbers follow the order writes reach the database.
-    await serial(() => acts.recordTransition({ complaintId: input.id, seq: ++seq, status, patch, event: { type, actor, at, data } }));
+    const at = now();
+    const sla = slaView();
+    return serial(() => acts.recordTransition({ complaintId: input.id, seq: ++m.seq, status, patch, sla, event: { type, actor, at, data } }));
   };
+
+  const notify = (template: TemplateName, audience: Audience, vars: Record<string, string | number | undefined> = {}): Promise<unknown> =>
+    serial(() => acts.notify({ complaintId: input.id, seq: ++m.seq, at: now(), template, audience, vars }));
+
+  const escalateTo = async (level: number, reason: string, actor: Actor): Promise<void> => {
+    if (level <= m.level) return;
+    m.level = Math.min(level, 3);
+    await record('escalated', actor, { level: m.level, reason });
+    await notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason });
+  };
+
+  setHandler(statusQuery, (): ComplaintState => ({
+    id: input.id,
+    status: m.status,
+    category: m.category,
+    department: m.department,
+    priority: m.priority,
+    assignee: m.assignee,
+    resolution: m.resolution,
+    updatedAt: now(),
+    sla: slaView(),
+    survey: m.survey && { status: m.survey.status, score: m.survey.score },
+    input,
+  }));
+
+  // ---- validators: refuse before anything reaches history ----
+  const allow = (action: Action): void => {
+    if (!isAllowed(action, m.status)) throw refuse(INVALID_STATE, `cannot ${action} a complaint that is ${m.status}`, m.status);
+  };
+  const nonEmpty = (field: string, value: unknown): void => {
+    if (typeof value !== 'string' || value.trim() === '') throw refuse(INVALID_ARGUMENT, `${field} must not be empty`, field);
+  };
+  const result = (): ActionResult => ({ id: input.id, status: m.status });
 
   setHandler(
     resolveUpdate,
-    async ({ resolution, actor }: ResolveArgs): Promise<ActionResult> => {
-      state.resolution = resolution.trim();
-      await transition('resolved', actor, 'resolved', { resolution: state.resolution });
-      // Report the status this update produced; the main loop may already be closing the complaint.
-      return { id: input.id, status: 'resolved' };
+    async ({ resolution, actor }) => {
+      m.resolution = resolution.trim();
+      const done = record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution });
+      await done;
+      await notify('resolution', 'customer', { text: m.resolution });
+      return { id: input.id, status: 'resolved' as const };
+    },
+    { validator: ({ resolution }) => (allow('resolve'), nonEmpty('resolution', resolution)) },
+  );
+
+  setHandler(
+    assignUpdate,
+    async ({ handlerId, reason, actor }) => {
+      // A complaint the handler has not yet answered is (again) simply "assigned"; one in progress stays so.
+      const status: ComplaintStatus = m.status === 'triaged' || m.status === 'assigned' ? 'assigned' : m.status;
+      await unwrap(serial(() => acts.reassignComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, handlerId, status })));
+      Object.assign(m, { assignee: handlerId, status });
+      changed();
+      syncSearchAttributes();
+      return result();
+    },
+    { validator: ({ handlerId, reason }) => (allow('assign'), nonEmpty('handlerId', handlerId), nonEmpty('reason', reason)) },
+  );
+
+  setHandler(
+    escalateUpdate,
+    async ({ reason, level, actor }) => {
+      await escalateTo(level ?? m.level + 1, reason, actor);
+      return result();
     },
     {
-      validator: ({ resolution }: ResolveArgs): void => {
-        if (!RESOLVABLE.includes(state.status)) {
-          throw ApplicationFailure.create({ type: INVALID_STATE, message: `cannot resolve a complaint that is ${state.status}`, details: [state.status], nonRetryable: true });
-        }
-        if (typeof resolution !== 'string' || resolution.trim() === '') {
-          throw ApplicationFailure.create({ type: INVALID_ARGUMENT, message: 'resolution must not be empty', details: ['resolution'], nonRetryable: true });
-        }
+      validator: ({ reason, level }) => {
+        allow('escalate');
+        nonEmpty('reason', reason);
+        const target = level ?? m.level + 1;
+        if (!Number.isInteger(target) || target < 1 || target > 3) throw refuse(INVALID_ARGUMENT, 'level must be 1, 2 or 3', 'level');
+        if (target <= m.level) throw refuse(INVALID_STATE, `already at escalation level ${m.level}`, m.status);
       },
     },
   );
 
-  await acts.insertComplaint(input);
-  const triage = await triageStep(input, ++seq, now());
-  Object.assign(state, { status: 'triaged', category: triage.category, priority: triage.priority, department: triage.department, updatedAt: now() });
-  syncSearchAttributes();
+  setHandler(
+    transferUpdate,
+    async ({ department, reason, actor }) => {
+      await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, department })));
+      Object.assign(m, { department, assignee: null, status: 'triaged' });
+      changed();
+      syncSearchAttributes();
+      return result();
+    },
+    {
+      validator: ({ department, reason }) => {
+        allow('transfer');
+        nonEmpty('department', department);
+        nonEmpty('reason', reason);
+        if (department === m.department) throw refuse(INVALID_ARGUMENT, `already in department ${department}`, 'department');
+      },
+    },
+  );
 
-  await assignStep(input, triage, state, () => ++seq, now, syncSearchAttributes, serial);
-  await condition(() => state.status === 'resolved');
-  await transition('closed', { subject: 'system', role: 'system' }, 'closed');
+  setHandler(
+    noteUpdate,
+    async ({ text, actor }) => {
+      await record('note', actor, { text: text.trim() });
+      return result();
+    },
+    { validator: ({ text }) => (allow('note'), nonEmpty('text', text)) },
+  );
+
+  setHandler(
+    respondUpdate,
+    async ({ text, actor }) => {
+      const first = !m.firstRespondedAt;
+      if (first) m.firstRespondedAt = now(); // the first response stops the first-response clock
+      resumeClock();
+      await record(first ? 'first_response' : 'response', actor, { text: text.trim() }, 'in_progress');
+      await notify('agent_response', 'customer', { text: text.trim() });
+      return result();
+    },
+    { validator: ({ text }) => (allow('respond'), nonEmpty('text', text)) },
+  );
+
+  setHandler(
+    awaitCustomerUpdate,
+    async ({ question, actor }) => {
+      // Waiting on the customer pauses the SLA clock until the reply comes in.
+      m.clock.pauses.push({ fromMs: Date.now() });
+      if (!m.firstRespondedAt) m.firstRespondedAt = now(); // asking the customer is a response
+      await record('awaiting_customer', actor, { question: question.trim() }, 'pending_customer');
+      await notify('question', 'customer', { text: question.trim() });
+      return result();
+    },
+    { validator: ({ question }) => (allow('awaitCustomer'), nonEmpty('question', question)) },
+  );
+
+  setHandler(
+    customerReplyUpdate,
+    async ({ text, actor }) => {
+      const wasWaiting = m.status === 'pending_customer';
+      resumeClock();
+      await record('customer_reply', actor, { text: text.trim() }, wasWaiting ? 'in_progress' : undefined);
+      return result();
+    },
+    { validator: ({ text }) => (allow('customerReply'), nonEmpty('text', text)) },
+  );
+
+  setHandler(
+    reopenUpdate,
+    async ({ reason, actor }) => {
+      await reopen(reason, actor);
+      return result();
+    },
+    { validator: ({ reason }) => (allow('reopen'), nonEmpty('reason', reason)) },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async ({ reason, actor }) => {
+      resumeClock();
+      await record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn');
+      return result();
+    },
+    { validator: ({ reason }) => (allow('withdraw'), nonEmpty('reason', reason)) },
+  );
+
+  setHandler(
+    surveyUpdate,
+    async ({ score, comment }) => {
+      m.survey = { ...m.survey!, status: 'answered', score, comment };
+      changed();
+      await serial(() => acts.recordSurveyAnswer({ complaintId: input.id, seq: ++m.seq, at: now(), nonce: m.survey!.nonce, score, comment }));
+      return result();
+    },
+    {
+      validator: ({ score, nonce }) => {
+        allow('survey');
+        if (!m.survey || m.survey.nonce !== nonce) throw refuse(INVALID_STATE, 'this survey link is no longer valid', m.status);
+        if (m.survey.status !== 'pending') throw refuse(INVALID_STATE, 'this survey was already answered', m.status);
+        if (!Number.isInteger(score) || score < 1 || score > 5) throw refuse(INVALID_ARGUMENT, 'score must be an integer from 1 to 5', 'score');
+      },
+    },
+  );
+
+  setHandler(wakeSignal, () => changed());
+
+  function resumeClock(): void {
+    const open = m.clock.pauses.find((p) => p.toMs === undefined);
+    if (open) open.toMs = Date.now();
+  }
+
+  /** Back to work: a fresh SLA cycle from now; escalation levels already reached stay reached. */
+  async function reopen(reason: string, actor: Actor): Promise<void> {
+    m.reopenCount++;
+    m.clock = { startMs: Date.now(), pauses: [] };
+    m.fired = [];
+    m.firstRespondedAt = undefined;
+    m.survey = undefined;
+    const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
+    await record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null });
+    await notify('reopened', 'assignee', { reason });
+  }
+
+  async function tryAssign(): Promise<void> {
+    const { assignee } = await serial(() =>
+      acts.assignComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
+    );
+    // A supervisor may have acted while the activity ran; that decision stands.
+    if (assignee && m.status === 'triaged') {
+      Object.assign(m, { status: 'assigned', assignee });
+      changed();
+      syncSearchAttributes();
+    }
+  }
+
+  /** Fires every SLA tier that is due and not yet fired; returns the next instant something is due. */
+  async function fireDueTiers(): Promise<number | undefined> {
+    const s = schedule();
+    if (!s || s.paused) return undefined;
+    const tiers: Array<{ key: string; at: number | undefined; fire: () => Promise<unknown> }> = [
+      { key: 'warn-first', at: m.firstRespondedAt ? undefined : s.firstResponseWarnAt, fire: () => notify('sla_warning', 'assignee', { target: 'first response', dueAt: new Date(s.firstResponseDueAt!).toISOString() }) },
+      { key: 'breach-first', at: m.firstRespondedAt ? undefined : s.firstResponseDueAt, fire: () => breach(1, 'first_response_breach') },
+      { key: 'warn-resolution', at: s.resolutionWarnAt, fire: () => notify('sla_warning', 'assignee', { target: 'resolution', dueAt: new Date(s.resolutionDueAt!).toISOString() }) },
+      { key: 'breach-resolution', at: s.resolutionDueAt, fire: () => breach(2, 'resolution_breach') },
+      { key: 'level3', at: s.level3At, fire: () => breach(3, 'resolution_breach_overdue') },
+    ];
+    let next: number | undefined;
+    for (const t of tiers) {
+      if (t.at === undefined || m.fired.includes(t.key)) continue;
+      if (t.at <= Date.now()) {
+        m.fired.push(t.key);
+        await t.fire();
+      } else next = Math.min(next ?? Infinity, t.at);
+    }
+    return next;
+  }
+
+  async function breach(level: number, reason: string): Promise<void> {
+    if (!m.breached) {
+      m.breached = true;
+      await record('sla_breached', SYSTEM, { reason });
+    }
+    await escalateTo(level, reason, SYSTEM);
+  }
+
+  /** Works the complaint while it is open: assignment, SLA timers, and whatever the handlers do. */
+  async function openPhase(): Promise<void> {
+    while (OPEN.includes(m.status)) {
+      if (m.status === 'triaged') await tryAssign();
+      if (!OPEN.includes(m.status)) break;
+      const due = await fireDueTiers();
+      if (!OPEN.includes(m.status)) break;
+      const recheck = m.status === 'triaged' ? Date.now() + QUEUE_RECHECK_MS : undefined;
+      const wakeAt = Math.min(due ?? Infinity, recheck ?? Infinity);
+      const seen = version;
+      if (workflowInfo().continueAsNewSuggested) await carryOn();
+      await condition(() => version !== seen, Number.isFinite(wakeAt) ? Math.max(1, wakeAt - Date.now()) : undefined);
+    }
+  }
+
+  /** A long-lived complaint starts a fresh history, carrying all its memory. */
+  async function carryOn(): Promise<never> {
+    await condition(allHandlersFinished);
+    await writes;
+    return continueAsNew<typeof complaintWorkflow>({ ...input, reopen: undefined, carry: m });
+  }
+
+  /** After resolution: invite, remind, wait; a poor score reopens and escalates. Returns true when reopened. */
+  async function surveyPhase(): Promise<boolean> {
+    const nonce = uuid4();
+    const expiresAt = new Date(Date.now() + SURVEY_WINDOW_MS).toISOString();
+    m.survey = { nonce, status: 'pending' };
+    changed();
+    const settled = () => m.survey?.status !== 'pending' || m.status !== 'resolved';
+    await serial(() => acts.sendSurvey({ complaintId: input.id, seq: ++m.seq, at: now(), nonce, expiresAt, reminder: false }));
+    if (!(await condition(settled, SURVEY_REMINDER_MS))) {
+      await serial(() => acts.sendSurvey({ complaintId: input.id, seq: ++m.seq, at: now(), nonce, expiresAt, reminder: true }));
+      await condition(settled, SURVEY_WINDOW_MS - SURVEY_REMINDER_MS);
+    }
+    if (m.status !== 'resolved') return m.status !== 'withdrawn'; // reopened by hand meanwhile
+    const answer = m.survey;
+    if (answer?.status === 'answered' && (answer.score ?? 5) <= 2) {
+      await reopen(`survey score ${answer.score}${answer.comment ? `: ${answer.comment}` : ''}`, { subject: 'customer', role: 'customer' });
+      await escalateTo(1, `low satisfaction score ${answer.score}${answer.comment ? `: ${answer.comment}` : ''}`, SYSTEM);
+      return true;
+    }
+    if (answer?.status === 'pending') {
+      m.survey = { ...answer, status: 'expired' };
+      await record('survey_expired', SYSTEM, {}, undefined, { surveyStatus: 'expired' });
+    }
+    return false;
+  }
+
+  // ---- the run ----
+  if (input.reopen) {
+    // A continuation of a closed complaint: pick up where the read model left it.
+    const prior = await acts.loadForReopen(input.id);
+    Object.assign(m, {
+      seq: prior.version,
+      status: 'closed',
+      category: prior.category ?? undefined,
+      department: prior.department ?? undefined,
+      priority: prior.priority,
+      language: prior.language ?? undefined,
+      assignee: prior.assignee,
+      level: prior.escalationLevel,
+      reopenCount: prior.reopenCount,
+      sla: prior.sla,
+    });
+    await reopen(input.reopen.reason, input.reopen.actor);
+  } else if (!input.carry) {
+    await acts.insertComplaint(input);
+    const triage = await serial(() =>
+      acts.triageComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), subject: input.subject, body: input.body, declaredLanguage: input.customer.language }),
+    );
+    Object.assign(m, { status: 'triaged', category: triage.category, priority: triage.priority, department: triage.department, language: triage.language, sla: triage.sla });
+    changed();
+    syncSearchAttributes();
+    await notify('acknowledgement', 'customer');
+  }
+
+  for (;;) {
+    await openPhase();
+    if (m.status === 'withdrawn') break;
+    if (m.status === 'resolved' && (await surveyPhase())) continue;
+    if (m.status === 'resolved') await record('closed', SYSTEM, {}, 'closed');
+    if (m.status === 'closed') break;
+  }
   // An update that arrived at the last moment must finish (and its caller get an answer) before we end.
   await condition(allHandlersFinished);
-  return { id: input.id, status: state.status };
-}
-
-function triageStep(input: ComplaintWorkflowInput, seq: number, at: string): Promise<TriageOutcome> {
-  return acts.triageComplaint({ complaintId: input.id, seq, at, subject: input.subject, body: input.body, declaredLanguage: input.customer.language });
-}
-
-/** Tries to assign until a handler takes it or it is resolved while waiting in the department queue. */
-async function assignStep(
-  input: ComplaintWorkflowInput,
-  triage: TriageOutcome,
-  state: ComplaintState,
-  nextSeq: () => number,
-  now: () => string,
-  sync: () => void,
-  serial: <T>(write: () => Promise<T>) => Promise<T>,
-): Promise<void> {
-  while (state.status === 'triaged') {
-    const { assignee } = await serial(() =>
-      acts.assignComplaint({
-        complaintId: input.id,
-        seq: nextSeq(),
-        at: now(),
-        department: triage.department,
-        category: triage.category,
-        language: triage.language,
-      }),
-    );
-    // A supervisor may have resolved it while the activity ran; that decision stands.
-    if (assignee && state.status === 'triaged') {
-      Object.assign(state, { status: 'assigned', assignee, updatedAt: now() });
-      sync();
-      return;
-    }
-    await condition(() => state.status !== 'triaged', QUEUE_RECHECK);
-  }
+  await writes;
+  return { id: input.id, status: m.status };
 }

@@ -9,7 +9,11 @@ import type { Database } from '../db/client';
 import { createAuthenticator } from './auth';
 import { createEngine } from './engine';
 import { AppError, errorHandler } from './errors';
+import { createComplaintLookup } from './complaint-lookup';
+import { actionRoutes } from './routes/actions';
+import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
+import { surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
 
 export interface AppDeps {
@@ -19,6 +23,8 @@ export interface AppDeps {
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
   taskQueue?: string;
+  /** Signs survey links; the same secret as the worker's. */
+  surveySecret: string;
 }
 
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
@@ -66,6 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const pingEngine = () => deps.temporal.connection.withDeadline(Date.now() + 2000, async () => void (await deps.temporal.workflowService.getSystemInfo({})));
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
-  await app.register(complaintRoutes({ db: deps.database.db, engine, pingDb }));
+  const lookup = createComplaintLookup(deps.database.db, engine);
+  await app.register(complaintRoutes({ db: deps.database.db, engine, lookup, pingDb }));
+  await app.register(actionRoutes({ engine, lookup }));
+  await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
+  await app.register(auditRoutes({ db: deps.database.db }));
   return app;
 }

@@ -2,8 +2,8 @@ import { type Client, ServiceError, WorkflowExecutionAlreadyStartedError, Workfl
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { COMPLAINT_WORKFLOW_TYPE, TASK_QUEUE, complaintWorkflowId } from '../shared/constants';
 import { CHANNEL_ATTR, STATUS_ATTR } from '../shared/search-attributes';
-import type { ComplaintState, ComplaintWorkflowInput } from '../shared/types';
-import { INVALID_ARGUMENT, INVALID_STATE, statusQuery } from '../../workflows/complaint.messages';
+import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../shared/types';
+import { INVALID_ARGUMENT, INVALID_STATE, NOT_FOUND, statusQuery } from '../../workflows/complaint.messages';
 import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
 
 /** gRPC codes that mean "the engine cannot take this now", as opposed to "this request is wrong". */
@@ -66,6 +66,29 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
       }
     },
 
+    /**
+     * Reopens a closed complaint whose workflow has ended: a new run under the same workflow id
+     * (ALLOW_DUPLICATE for this start only), linked to the old one by the id and by its "reopened" event.
+     * Returns false when a run is already going (someone reopened it first).
+     */
+    async startReopen(input: ComplaintWorkflowInput, reason: string, actor: Actor): Promise<boolean> {
+      try {
+        await withDeadline(() =>
+          client.workflow.start(COMPLAINT_WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId: complaintWorkflowId(input.id),
+            args: [{ ...input, reopen: { reason, actor } }],
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            workflowIdConflictPolicy: 'FAIL',
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw err;
+      }
+    },
+
     /** The live state, or undefined when the workflow does not exist or cannot answer in time. */
     async state(id: string, timeoutMs = 2000): Promise<ComplaintState | undefined> {
       try {
@@ -95,6 +118,7 @@ function mapUpdateError(err: unknown): unknown {
     const f = err.cause;
     if (f.type === INVALID_STATE) return new AppError('INVALID_STATE', f.message, [{ message: f.message, status: f.details?.[0] }]);
     if (f.type === INVALID_ARGUMENT) return new AppError('VALIDATION_FAILED', f.message, [{ path: `body.${String(f.details?.[0] ?? '')}`, message: f.message }]);
+    if (f.type === NOT_FOUND) return new AppError('VALIDATION_FAILED', f.message, [{ message: f.message }]);
   }
   // Routes check that the complaint exists first, so "not found" here means its workflow has ended.
   if (err instanceof WorkflowNotFoundError || grpcCode(err) === 5 /* NOT_FOUND */ || /already completed/i.test(String((err as Error)?.message))) {

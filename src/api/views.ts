@@ -27,14 +27,16 @@ export function summaryView(row: ComplaintRow, live?: ComplaintState): Complaint
     department: live?.department ?? row.department,
     assignee: live?.assignee ?? row.assignee,
     resolution: live?.resolution ?? row.resolution,
-    sla: {
-      firstResponseDueAt: iso(row.firstResponseDueAt),
-      resolutionDueAt: iso(row.resolutionDueAt),
-      pausedMs: row.pausedMs,
-      breached: row.breached,
-      escalationLevel: row.escalationLevel,
-    },
-    survey: { status: row.surveyStatus, score: row.surveyScore },
+    sla: live?.sla
+      ? { firstResponseDueAt: live.sla.firstResponseDueAt, resolutionDueAt: live.sla.resolutionDueAt, pausedMs: live.sla.pausedMs, breached: live.sla.breached, escalationLevel: live.sla.escalationLevel }
+      : {
+          firstResponseDueAt: iso(row.firstResponseDueAt),
+          resolutionDueAt: iso(row.resolutionDueAt),
+          pausedMs: row.pausedMs,
+          breached: row.breached,
+          escalationLevel: row.escalationLevel,
+        },
+    survey: live?.survey ? { status: live.survey.status, score: live.survey.score ?? null } : { status: row.surveyStatus, score: row.surveyScore },
     createdAt: row.createdAt.toISOString(),
     updatedAt: (live && live.updatedAt > row.updatedAt.toISOString() ? live.updatedAt : row.updatedAt.toISOString()),
   };
@@ -45,6 +47,28 @@ export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], li
   return {
     ...summaryView(row, live),
     timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, role: e.role, data: e.data })),
+  };
+}
+
+/** The intake input a continuation run needs, rebuilt from the read model of a closed complaint. */
+export function workflowInputFromRow(row: ComplaintRow): ComplaintWorkflowInput {
+  return {
+    id: row.id,
+    channel: row.channel as ComplaintWorkflowInput['channel'],
+    body: row.body,
+    subject: row.subject ?? undefined,
+    customer: {
+      id: row.customerId ?? undefined,
+      name: row.customerName ?? undefined,
+      email: row.customerEmail ?? undefined,
+      phone: row.customerPhone ?? undefined,
+      language: (row.customerLanguage ?? undefined) as ComplaintWorkflowInput['customer']['language'],
+    },
+    externalRef: row.externalRef ?? undefined,
+    occurredAt: row.occurredAt?.toISOString(),
+    metadata: row.metadata,
+    submittedBy: { subject: row.submittedBy, role: 'integrator' },
+    receivedAt: row.createdAt.toISOString(),
   };
 }
 
@@ -87,6 +111,8 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     pausedMs: 0,
     breached: false,
     escalationLevel: 0,
+    firstRespondedAt: null,
+    reopenCount: 0,
     surveyStatus: null,
     surveyScore: null,
     occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,

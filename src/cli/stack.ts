@@ -5,6 +5,7 @@ import { buildApp } from '../api/app';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
+import { loadSlaPolicy } from '../policy/sla-policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
@@ -25,7 +26,14 @@ export async function startWorker(config: Config, address: string, database: Dat
   const worker = await createComplaintWorker({
     connection,
     namespace: config.temporal.namespace,
-    deps: { db: database.db, rules: compileRules(loadTriageRules(config.files.triageRules)), defaultDepartment: routing.defaultDepartment },
+    deps: {
+      db: database.db,
+      rules: compileRules(loadTriageRules(config.files.triageRules)),
+      defaultDepartment: routing.defaultDepartment,
+      slaPolicy: loadSlaPolicy(config.files.slaPolicy),
+      surveySecret: config.surveys.secret,
+      publicBaseUrl: config.surveys.publicBaseUrl,
+    },
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
   });
@@ -40,6 +48,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     temporal: client,
     tokens: config.api.tokens,
     bodyLimit: config.api.bodyLimit,
+    surveySecret: config.surveys.secret,
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'] },
   });
   await app.listen({ host: config.api.host, port: config.api.port });

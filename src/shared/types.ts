@@ -1,9 +1,12 @@
+import type { BusinessCalendar } from './business-calendar';
 import type { Channel, ComplaintStatus, Language, Priority, Role } from './constants';
+import type { SlaTargets } from './sla';
 
 /** Who did something: every human action carries one, and it is written to the timeline. */
 export interface Actor {
   subject: string;
-  role: Role | 'system';
+  /** 'customer' answers surveys and replies through channels; 'system' is the workflow itself. */
+  role: Role | 'system' | 'customer';
 }
 
 export const SYSTEM_ACTOR: Actor = { subject: 'system', role: 'system' };
@@ -44,6 +47,23 @@ export interface TriageOutcome {
   summary: string;
   /** Which rule or model decided the category, for the auditor. */
   decidedBy: string;
+  /** The SLA targets and calendar this complaint is held to, pinned at triage (recorded in history). */
+  sla: SlaSetup;
+}
+
+export interface SlaSetup {
+  targets: SlaTargets;
+  calendar: BusinessCalendar;
+}
+
+/** The SLA as GET shows it. */
+export interface SlaView {
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  firstRespondedAt: string | null;
+  pausedMs: number;
+  breached: boolean;
+  escalationLevel: number;
 }
 
 export interface AssignmentOutcome {
@@ -61,6 +81,8 @@ export interface ComplaintState {
   assignee?: string | null;
   resolution?: string;
   updatedAt: string;
+  sla?: SlaView;
+  survey?: { status: 'pending' | 'answered' | 'expired'; score?: number };
   /** What intake submitted, so the API can show a complaint before the read model has caught up. */
   input?: ComplaintWorkflowInput;
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { devApiTokens } from '../../src/config';
+import { loadSlaPolicy } from '../../src/policy/sla-policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { compileRules, loadTriageRules } from '../../src/triage/rules';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
@@ -39,9 +40,18 @@ export interface TestStack {
 }
 
 /** Activity dependencies as the real worker wires them. */
-export function activityDeps(database: TestDatabase) {
-  return { db: database.db, rules: compileRules(loadTriageRules()), defaultDepartment: loadRoutingFile().defaultDepartment };
+export function activityDeps(database: TestDatabase, slaPolicyFile?: string) {
+  return {
+    db: database.db,
+    rules: compileRules(loadTriageRules()),
+    defaultDepartment: loadRoutingFile().defaultDepartment,
+    slaPolicy: loadSlaPolicy(slaPolicyFile),
+    surveySecret: TEST_SURVEY_SECRET,
+    publicBaseUrl: 'http://complaints.test',
+  };
 }
+
+export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
 
 /**
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
@@ -63,7 +73,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024 });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET });
   return {
     app,
     client,

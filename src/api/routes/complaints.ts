@@ -3,30 +3,29 @@ import type { Db } from '../../db/client';
 import { getComplaint, listComplaints, type Cursor } from '../../db/queries/complaints';
 import { getTimeline } from '../../db/queries/timeline';
 import type { ComplaintRow } from '../../db/schema';
-import { complaintWorkflowId, FINAL_STATUSES } from '../../shared/constants';
-import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../../shared/types';
-import { resolveUpdate } from '../../../workflows/complaint.messages';
+import { complaintWorkflowId } from '../../shared/constants';
+import type { Actor, ComplaintWorkflowInput } from '../../shared/types';
 import { requireRoles } from '../auth';
 import { derivedComplaintId, newComplaintId } from '../complaint-ids';
 import type { Engine } from '../engine';
 import { AppError, RETRY_AFTER_UNAVAILABLE } from '../errors';
 import { authErrors, errorResponse, idParams } from '../schemas/common';
 import {
-  actionResult,
   complaintPage,
   complaintView as complaintViewSchema,
   createComplaintBody,
   createComplaintResponse,
   idempotencyHeaders,
   listComplaintsQuery,
-  resolveBody,
   type CreateComplaintBody,
 } from '../schemas/complaints';
-import { complaintView, rowFromWorkflowInput, summaryView } from '../views';
+import { complaintView, summaryView } from '../views';
+import type { ComplaintLookup } from '../complaint-lookup';
 
 export interface ComplaintRouteDeps {
   db: Db;
   engine: Engine;
+  lookup: ComplaintLookup;
   /** Resolves when the database answers; intake refuses (503) rather than start what it cannot record. */
   pingDb: () => Promise<void>;
 }
@@ -61,23 +60,9 @@ function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): Com
 
 const links = (id: string) => ({ self: `/v1/complaints/${id}`, timeline: `/v1/complaints/${id}#timeline`, history: `/v1/complaints/${id}/history` });
 
-/** Integrators see only the complaints they submitted; to them anyone else's does not exist. */
-function visibleTo(row: ComplaintRow, actor: Actor): boolean {
-  return actor.role !== 'integrator' || row.submittedBy === actor.subject;
-}
-
 export const complaintRoutes =
-  ({ db, engine, pingDb }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, engine, lookup, pingDb }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    /** The read-model row, or the workflow's own copy while the first write is in flight; 404 otherwise. */
-    async function findComplaint(id: string, actor: Actor): Promise<{ row: ComplaintRow; live?: ComplaintState }> {
-      const row = await getComplaint(db, id);
-      const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
-      const found = row ?? (live?.input ? rowFromWorkflowInput(live.input, complaintWorkflowId(id)) : undefined);
-      if (!found || !visibleTo(found, actor)) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
-      return { row: found, live };
-    }
-
     app.post(
       '/v1/complaints',
       {
@@ -113,7 +98,7 @@ export const complaintRoutes =
         schema: { tags: ['complaints'], summary: 'One complaint with its timeline', params: idParams, response: { 200: complaintViewSchema, 404: errorResponse, ...authErrors } },
       },
       async (req) => {
-        const { row, live } = await findComplaint(req.params.id, req.principal!);
+        const { row, live } = await lookup(req.params.id, req.principal!);
         return complaintView(row, await getTimeline(db, row.id), live);
       },
     );
@@ -143,26 +128,4 @@ export const complaintRoutes =
       },
     );
 
-    app.post(
-      '/v1/complaints/:id/resolve',
-      {
-        onRequest: requireRoles('agent', 'supervisor'),
-        schema: {
-          tags: ['actions'],
-          summary: 'Resolve (agent: own complaints; supervisor: any)',
-          params: idParams,
-          body: resolveBody,
-          response: { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse, ...authErrors },
-        },
-      },
-      async (req) => {
-        const actor = req.principal!;
-        const { row, live } = await findComplaint(req.params.id, actor);
-        const assignee = live?.assignee ?? row.assignee;
-        if (actor.role === 'agent' && assignee !== actor.subject) {
-          throw new AppError('FORBIDDEN', 'Agents may resolve only complaints assigned to them.');
-        }
-        return engine.update(row.id, resolveUpdate, { resolution: req.body.resolution, actor });
-      },
-    );
   };

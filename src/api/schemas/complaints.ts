@@ -127,3 +127,41 @@ export const complaintPage = z
 export const resolveBody = z.object({ resolution: z.string().trim().min(1, 'must not be empty').max(20_000) }).strict();
 
 export const actionResult = z.object({ id: z.string(), status: z.enum(STATUSES) }).meta({ id: 'ActionResult' });
+
+const text = (max = 20_000) => z.string().trim().min(1, 'must not be empty').max(max);
+export const actionBodies = {
+  assign: z.object({ handlerId: text(100), reason: text(2000) }).strict(),
+  escalate: z.object({ reason: text(2000), level: z.number().int().min(1).max(3).optional() }).strict(),
+  transfer: z.object({ department: text(100), reason: text(2000) }).strict(),
+  notes: z.object({ text: text() }).strict(),
+  responses: z.object({ text: text() }).strict(),
+  'await-customer': z.object({ question: text() }).strict(),
+  'customer-replies': z.object({ text: text() }).strict(),
+  reopen: z.object({ reason: text(2000) }).strict(),
+  withdraw: z.object({ reason: text(2000) }).strict(),
+};
+
+export const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().regex(/^\d+$/, 'not a cursor this API issued').optional(),
+    actor: z.string().min(1).max(200).optional(),
+    role: z.string().min(1).max(50).optional(),
+    action: z.string().min(1).max(100).optional(),
+    complaintId: z.string().min(1).max(64).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+  })
+  .strict();
+
+export const auditPage = z
+  .object({
+    items: z.array(z.object({ at: z.string(), actor: z.string(), role: z.string(), action: z.string(), complaintId: z.string().nullable(), data: z.record(z.string(), z.unknown()) })),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'AuditPage' });
+
+export const surveyAnswer = z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() }).strict();
+export const surveyView = z
+  .object({ complaintId: z.string(), question: z.object({ en: z.string(), zh: z.string() }), scale: z.object({ min: z.literal(1), max: z.literal(5) }), status: z.enum(['pending', 'answered', 'expired']) })
+  .meta({ id: 'Survey' });

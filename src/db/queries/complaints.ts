@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
 import type { Actor, ComplaintWorkflowInput } from '../../shared/types';
 import type { Db } from '../client';
-import { complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
+import { auditLog, complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
 
 /** A transaction or the database: query functions below work inside either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -21,8 +21,33 @@ export interface TransitionInput {
   /** The workflow's step counter: the event's seq and the row's version. */
   seq: number;
   status?: ComplaintStatus;
-  patch?: Partial<Omit<NewComplaintRow, 'id' | 'version' | 'status' | 'createdAt'>>;
+  patch?: Partial<Omit<NewComplaintRow, 'id' | 'version' | 'status' | 'createdAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstRespondedAt'>>;
+  /** The SLA as the workflow computed it; times as ISO strings, because payloads cross Temporal as JSON. */
+  sla?: SlaPatch;
   event: TimelineEvent;
+}
+
+export interface SlaPatch {
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  firstRespondedAt: string | null;
+  pausedMs: number;
+  breached: boolean;
+  escalationLevel: number;
+}
+
+const toDate = (s: string | null): Date | null => (s ? new Date(s) : null);
+
+function slaColumns(sla: SlaPatch | undefined): Partial<ComplaintRow> {
+  if (!sla) return {};
+  return {
+    firstResponseDueAt: toDate(sla.firstResponseDueAt),
+    resolutionDueAt: toDate(sla.resolutionDueAt),
+    firstRespondedAt: toDate(sla.firstRespondedAt),
+    pausedMs: Math.round(sla.pausedMs),
+    breached: sla.breached,
+    escalationLevel: sla.escalationLevel,
+  };
 }
 
 async function insertEvent(tx: Executor, complaintId: string, seq: number, e: TimelineEvent): Promise<boolean> {
@@ -99,11 +124,15 @@ export async function applyTransitionTx(tx: Tx, t: TransitionInput): Promise<boo
   const [row] = await tx.select().from(complaints).where(eq(complaints.id, t.complaintId)).for('update');
   if (!row) throw new Error(`complaint ${t.complaintId} is not in the read model`);
   if (!(await insertEvent(tx, t.complaintId, t.seq, t.event))) return false;
+  // A person's action also goes to the audit log, in this same transaction: the two never disagree.
+  if (t.event.actor.role !== 'system') {
+    await tx.insert(auditLog).values({ at: new Date(t.event.at), actor: t.event.actor.subject, role: t.event.actor.role, action: t.event.type, complaintId: t.complaintId, data: t.event.data ?? {} });
+  }
   // A step older than the row's version was overtaken (the row already shows a later state): keep the
   // event for the timeline, but never move the row backwards.
   if (t.seq <= row.version) return true;
   const at = new Date(t.event.at);
-  const next = { ...t.patch, ...statusStamps(t.status, at), status: t.status ?? row.status, version: t.seq, updatedAt: at };
+  const next = { ...t.patch, ...slaColumns(t.sla), ...statusStamps(t.status, at), status: t.status ?? row.status, version: t.seq, updatedAt: at };
   await moveLoad(tx, row, { status: next.status, assignee: next.assignee === undefined ? row.assignee : next.assignee }, at);
   await tx.update(complaints).set(next).where(eq(complaints.id, t.complaintId));
   return true;

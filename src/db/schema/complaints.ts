@@ -40,6 +40,8 @@ export const complaints = pgTable(
     pausedMs: bigint('paused_ms', { mode: 'number' }).notNull().default(0),
     breached: boolean('breached').notNull().default(false),
     escalationLevel: integer('escalation_level').notNull().default(0),
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true, mode: 'date' }),
+    reopenCount: integer('reopen_count').notNull().default(0),
     surveyStatus: text('survey_status'),
     surveyScore: integer('survey_score'),
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }),

@@ -1,0 +1,77 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../src/db/client';
+import { applyTransitionTx, getComplaint } from '../src/db/queries/complaints';
+import { departments, handlers } from '../src/db/schema';
+import type { SlaPolicy } from '../src/policy/sla-policy';
+import type { ComplaintStatus, Priority } from '../src/shared/constants';
+import type { Actor, SlaSetup } from '../src/shared/types';
+
+export interface LifecycleDeps {
+  db: Db;
+  slaPolicy: SlaPolicy;
+}
+
+interface Step {
+  complaintId: string;
+  seq: number;
+  at: string;
+  actor: Actor;
+  reason: string;
+}
+
+// Business refusals are final: retrying would refuse again, so they are non-retryable.
+const refuse = (type: string, message: string): ApplicationFailure => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
+  return {
+    /** Hands the complaint to a named handler, who must exist and be active. */
+    async reassignComplaint(cmd: Step & { handlerId: string; status: ComplaintStatus }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [h] = await tx.select().from(handlers).where(eq(handlers.id, cmd.handlerId));
+        if (!h) throw refuse('NOT_FOUND', `no handler ${cmd.handlerId}`);
+        if (!h.active) throw refuse('INVALID_STATE', `handler ${cmd.handlerId} is not active`);
+        await applyTransitionTx(tx, {
+          complaintId: cmd.complaintId,
+          seq: cmd.seq,
+          status: cmd.status,
+          patch: { assignee: h.id, department: h.departmentId },
+          event: { type: 'reassigned', actor: cmd.actor, at: cmd.at, data: { handlerId: h.id, department: h.departmentId, reason: cmd.reason } },
+        });
+      });
+    },
+
+    /** Moves the complaint to another department's queue (unassigned), which must exist. */
+    async transferComplaint(cmd: Step & { department: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [d] = await tx.select().from(departments).where(eq(departments.id, cmd.department));
+        if (!d) throw refuse('NOT_FOUND', `no department ${cmd.department}`);
+        await applyTransitionTx(tx, {
+          complaintId: cmd.complaintId,
+          seq: cmd.seq,
+          status: 'triaged',
+          patch: { department: d.id, assignee: null },
+          event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, reason: cmd.reason } },
+        });
+      });
+    },
+
+    /** What a reopened complaint's continuation needs from the read model and the SLA policy. */
+    async loadForReopen(complaintId: string): Promise<{ version: number; category: string | null; department: string | null; priority: Priority; assignee: string | null; language: string | null; escalationLevel: number; reopenCount: number; sla: SlaSetup }> {
+      const row = await getComplaint(db, complaintId);
+      if (!row) throw refuse('NOT_FOUND', `no complaint ${complaintId}`);
+      const priority = (row.priority ?? 'P3') as Priority;
+      return {
+        version: row.version,
+        category: row.category,
+        department: row.department,
+        priority,
+        assignee: row.assignee,
+        language: row.language,
+        escalationLevel: row.escalationLevel,
+        reopenCount: row.reopenCount,
+        sla: { targets: slaPolicy.targetsFor(priority, row.category ?? undefined), calendar: slaPolicy.calendar },
+      };
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { Db } from '../db/client';
+import { getComplaint } from '../db/queries/complaints';
+import type { ComplaintRow } from '../db/schema';
+import { complaintWorkflowId, FINAL_STATUSES } from '../shared/constants';
+import type { Actor, ComplaintState } from '../shared/types';
+import type { Engine } from './engine';
+import { AppError } from './errors';
+import { rowFromWorkflowInput } from './views';
+
+export type ComplaintLookup = (id: string, actor: Actor) => Promise<{ row: ComplaintRow; live?: ComplaintState }>;
+
+/** Integrators see only the complaints they submitted; to them anyone else's does not exist. */
+const visibleTo = (row: ComplaintRow, actor: Actor): boolean => actor.role !== 'integrator' || row.submittedBy === actor.subject;
+
+/**
+ * Finds a complaint: the read-model row, with the live workflow state when it is still running, or the
+ * workflow's own copy while the first write is in flight. 404 for what does not exist or is not yours.
+ */
+export function createComplaintLookup(db: Db, engine: Engine): ComplaintLookup {
+  return async (id, actor) => {
+    const row = await getComplaint(db, id);
+    const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
+    const found = row ?? (live?.input ? rowFromWorkflowInput(live.input, complaintWorkflowId(id)) : undefined);
+    if (!found || !visibleTo(found, actor)) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
+    return { row: found, live };
+  };
+}

@@ -1,0 +1,110 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Role } from '../../shared/constants';
+import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
+import type { Actor, ComplaintState } from '../../shared/types';
+import type { ComplaintRow } from '../../db/schema';
+import {
+  assignUpdate,
+  awaitCustomerUpdate,
+  customerReplyUpdate,
+  escalateUpdate,
+  noteUpdate,
+  reopenUpdate,
+  resolveUpdate,
+  respondUpdate,
+  transferUpdate,
+  withdrawUpdate,
+  type ActionResult,
+} from '../../../workflows/complaint.messages';
+import { requireRoles } from '../auth';
+import type { ComplaintLookup } from '../complaint-lookup';
+import type { Engine } from '../engine';
+import { AppError } from '../errors';
+import { authErrors, errorResponse, idParams } from '../schemas/common';
+import { actionBodies, actionResult, resolveBody } from '../schemas/complaints';
+import { workflowInputFromRow } from '../views';
+
+export interface ActionRouteDeps {
+  engine: Engine;
+  lookup: ComplaintLookup;
+}
+
+interface ActionSpec<B extends z.ZodType> {
+  path: string;
+  summary: string;
+  roles: Role[];
+  /** Agents may act only on complaints assigned to them. */
+  agentOwn: boolean;
+  body: B;
+  update: UpdateDefinition<ActionResult, [never]>;
+  /** Extra checks on who may do what, beyond the role. */
+  guard?: (actor: Actor, body: z.infer<B>, live: ComplaintState | undefined, row: ComplaintRow) => void;
+}
+
+const spec = <B extends z.ZodType>(s: ActionSpec<B>) => s as unknown as ActionSpec<z.ZodType>;
+
+/** API.md's action table: route, who may call it, and the workflow update it sends. */
+const ACTIONS = [
+  spec({ path: 'assign', summary: 'Reassign to a handler', roles: ['supervisor'], agentOwn: false, body: actionBodies.assign, update: assignUpdate as never }),
+  spec({
+    path: 'escalate',
+    summary: 'Escalate (supervisor: any level; agent: request level 1 on own complaints)',
+    roles: ['supervisor', 'agent'],
+    agentOwn: true,
+    body: actionBodies.escalate,
+    update: escalateUpdate as never,
+    guard: (actor, body: z.infer<typeof actionBodies.escalate>, live, row) => {
+      const target = body.level ?? (live?.sla?.escalationLevel ?? row.escalationLevel) + 1;
+      if (actor.role === 'agent' && target > 1) throw new AppError('FORBIDDEN', 'Agents may request escalation to level 1 (team lead) only.');
+    },
+  }),
+  spec({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate as never }),
+  spec({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate as never }),
+  spec({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate as never }),
+  spec({ path: 'await-customer', summary: 'Ask the customer; pauses the SLA clock', roles: ['agent'], agentOwn: true, body: actionBodies['await-customer'], update: awaitCustomerUpdate as never }),
+  spec({ path: 'customer-replies', summary: "Record the customer's reply; resumes the clock", roles: ['integrator'], agentOwn: false, body: actionBodies['customer-replies'], update: customerReplyUpdate as never }),
+  spec({ path: 'resolve', summary: 'Resolve (agent: own complaints; supervisor: any)', roles: ['agent', 'supervisor'], agentOwn: true, body: resolveBody, update: resolveUpdate as never }),
+  spec({ path: 'withdraw', summary: 'Withdraw at the customer’s request', roles: ['integrator'], agentOwn: false, body: actionBodies.withdraw, update: withdrawUpdate as never }),
+];
+
+export const actionRoutes =
+  ({ engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const response = { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse, ...authErrors };
+
+    for (const a of ACTIONS) {
+      app.post(
+        `/v1/complaints/:id/${a.path}`,
+        { onRequest: requireRoles(...a.roles), schema: { tags: ['actions'], summary: a.summary, params: idParams, body: a.body, response } },
+        async (req) => {
+          const actor = req.principal!;
+          const { row, live } = await lookup(req.params.id, actor);
+          if (a.agentOwn && actor.role === 'agent' && (live?.assignee ?? row.assignee) !== actor.subject) {
+            throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
+          }
+          a.guard?.(actor, req.body, live, row);
+          return engine.update(row.id, a.update as UpdateDefinition<ActionResult, [unknown]>, { ...(req.body as object), actor });
+        },
+      );
+    }
+
+    app.post(
+      '/v1/complaints/:id/reopen',
+      { onRequest: requireRoles('supervisor', 'integrator'), schema: { tags: ['actions'], summary: 'Reopen (within 30 days of closing)', params: idParams, body: actionBodies.reopen, response } },
+      async (req) => {
+        const actor = req.principal!;
+        const { row, live } = await lookup(req.params.id, actor);
+        if (live || row.status !== 'closed') return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
+        // The workflow of a closed complaint has ended: reopening continues it as a new, linked run.
+        if (!row.closedAt || Date.now() - row.closedAt.getTime() > REOPEN_WINDOW_MS) {
+          throw new AppError('INVALID_STATE', 'Closed more than 30 days ago: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
+        }
+        if (!(await engine.startReopen(workflowInputFromRow(row), req.body.reason, actor))) {
+          return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
+        }
+        return { id: row.id, status: row.assignee ? ('in_progress' as const) : ('triaged' as const) };
+      },
+    );
+  };
