@@ -36,7 +36,7 @@ export function createSurveyActivities({ db, surveySecret, publicBaseUrl }: Surv
           complaintId: cmd.complaintId,
           seq: cmd.seq,
           patch: { surveyStatus: 'answered', surveyScore: cmd.score },
-          event: { type: 'survey_answered', actor: { subject: 'customer', role: 'system' }, at: cmd.at, data: { score: cmd.score, comment: cmd.comment ?? null } },
+          event: { type: 'survey_answered', actor: { subject: 'customer', role: 'customer' }, at: cmd.at, data: { score: cmd.score, comment: cmd.comment ?? null } },
         });
       });
     },

@@ -155,8 +155,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   const escalateTo = async (level: number, reason: string, actor: Actor): Promise<void> => {
     if (level <= m.level) return;
     m.level = Math.min(level, 3);
-    await record('escalated', actor, { level: m.level, reason });
-    await notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason });
+    await Promise.all([record('escalated', actor, { level: m.level, reason }), notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason })]);
   };
 
   setHandler(statusQuery, (): ComplaintState => ({
@@ -174,7 +173,9 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   }));
 
   // ---- validators: refuse before anything reaches history ----
-  const allow = (action: Action): void => {
+  const allow = (action: Action, actor?: Actor): void => {
+    // Every human action is recorded under its actor: an action without one must not reach history.
+    if (actor !== undefined && (typeof actor?.subject !== 'string' || actor.subject === '' || typeof actor.role !== 'string')) throw refuse(INVALID_ARGUMENT, 'actor is required', 'actor');
     if (!isAllowed(action, m.status)) throw refuse(INVALID_STATE, `cannot ${action} a complaint that is ${m.status}`, m.status);
   };
   const nonEmpty = (field: string, value: unknown): void => {
@@ -186,12 +187,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     resolveUpdate,
     async ({ resolution, actor }) => {
       m.resolution = resolution.trim();
-      const done = record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution });
-      await done;
-      await notify('resolution', 'customer', { text: m.resolution });
+      // Both writes are queued now, so the customer hears of the resolution before the survey invitation.
+      await Promise.all([record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution }), notify('resolution', 'customer', { text: m.resolution })]);
       return { id: input.id, status: 'resolved' as const };
     },
-    { validator: ({ resolution }) => (allow('resolve'), nonEmpty('resolution', resolution)) },
+    { validator: ({ resolution, actor }) => (allow('resolve', actor), nonEmpty('resolution', resolution)) },
   );
 
   setHandler(
@@ -205,7 +205,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       syncSearchAttributes();
       return result();
     },
-    { validator: ({ handlerId, reason }) => (allow('assign'), nonEmpty('handlerId', handlerId), nonEmpty('reason', reason)) },
+    { validator: ({ handlerId, reason, actor }) => (allow('assign', actor), nonEmpty('handlerId', handlerId), nonEmpty('reason', reason)) },
   );
 
   setHandler(
@@ -215,8 +215,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       return result();
     },
     {
-      validator: ({ reason, level }) => {
-        allow('escalate');
+      validator: ({ reason, level, actor }) => {
+        allow('escalate', actor);
         nonEmpty('reason', reason);
         const target = level ?? m.level + 1;
         if (!Number.isInteger(target) || target < 1 || target > 3) throw refuse(INVALID_ARGUMENT, 'level must be 1, 2 or 3', 'level');
@@ -235,8 +235,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       return result();
     },
     {
-      validator: ({ department, reason }) => {
-        allow('transfer');
+      validator: ({ department, reason, actor }) => {
+        allow('transfer', actor);
         nonEmpty('department', department);
         nonEmpty('reason', reason);
         if (department === m.department) throw refuse(INVALID_ARGUMENT, `already in department ${department}`, 'department');
@@ -250,7 +250,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('note', actor, { text: text.trim() });
       return result();
     },
-    { validator: ({ text }) => (allow('note'), nonEmpty('text', text)) },
+    { validator: ({ text, actor }) => (allow('note', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
@@ -259,11 +259,10 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const first = !m.firstRespondedAt;
       if (first) m.firstRespondedAt = now(); // the first response stops the first-response clock
       resumeClock();
-      await record(first ? 'first_response' : 'response', actor, { text: text.trim() }, 'in_progress');
-      await notify('agent_response', 'customer', { text: text.trim() });
+      await Promise.all([record(first ? 'first_response' : 'response', actor, { text: text.trim() }, 'in_progress'), notify('agent_response', 'customer', { text: text.trim() })]);
       return result();
     },
-    { validator: ({ text }) => (allow('respond'), nonEmpty('text', text)) },
+    { validator: ({ text, actor }) => (allow('respond', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
@@ -272,11 +271,10 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       // Waiting on the customer pauses the SLA clock until the reply comes in.
       m.clock.pauses.push({ fromMs: Date.now() });
       if (!m.firstRespondedAt) m.firstRespondedAt = now(); // asking the customer is a response
-      await record('awaiting_customer', actor, { question: question.trim() }, 'pending_customer');
-      await notify('question', 'customer', { text: question.trim() });
+      await Promise.all([record('awaiting_customer', actor, { question: question.trim() }, 'pending_customer'), notify('question', 'customer', { text: question.trim() })]);
       return result();
     },
-    { validator: ({ question }) => (allow('awaitCustomer'), nonEmpty('question', question)) },
+    { validator: ({ question, actor }) => (allow('awaitCustomer', actor), nonEmpty('question', question)) },
   );
 
   setHandler(
@@ -287,7 +285,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('customer_reply', actor, { text: text.trim() }, wasWaiting ? 'in_progress' : undefined);
       return result();
     },
-    { validator: ({ text }) => (allow('customerReply'), nonEmpty('text', text)) },
+    { validator: ({ text, actor }) => (allow('customerReply', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
@@ -296,7 +294,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await reopen(reason, actor);
       return result();
     },
-    { validator: ({ reason }) => (allow('reopen'), nonEmpty('reason', reason)) },
+    { validator: ({ reason, actor }) => (allow('reopen', actor), nonEmpty('reason', reason)) },
   );
 
   setHandler(
@@ -306,7 +304,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn');
       return result();
     },
-    { validator: ({ reason }) => (allow('withdraw'), nonEmpty('reason', reason)) },
+    { validator: ({ reason, actor }) => (allow('withdraw', actor), nonEmpty('reason', reason)) },
   );
 
   setHandler(
@@ -342,8 +340,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     m.firstRespondedAt = undefined;
     m.survey = undefined;
     const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
-    await record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null });
-    await notify('reopened', 'assignee', { reason });
+    await Promise.all([record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null }), notify('reopened', 'assignee', { reason })]);
   }
 
   async function tryAssign(): Promise<void> {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listMessages } from '../../src/db/queries/notifications';
 import { auth, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -17,7 +18,7 @@ describe('a complaint from intake to close', () => {
       method: 'POST',
       url: '/v1/complaints',
       headers: auth('integrator'),
-      payload: { channel: 'web', body: 'The parcel never arrived and tracking has not moved for a week.', customer: { id: 'cust-1', language: 'en' } },
+      payload: { channel: 'web', body: 'The parcel never arrived and tracking has not moved for a week.', customer: { id: 'cust-1', language: 'en', email: 'cust-1@example.com' } },
     });
     expect(created.statusCode).toBe(201);
     const { id, workflowId } = created.json();
@@ -40,12 +41,31 @@ describe('a complaint from intake to close', () => {
     expect(resolved.statusCode).toBe(200);
     expect(resolved.json()).toEqual({ id, status: 'resolved' });
 
+    // The survey invitation went to the customer's outbox with a signed link; answering it closes the complaint.
+    const link = await eventually(async () => {
+      const msgs = await listMessages(stack.database.db, id);
+      return msgs.find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1];
+    });
+    const survey = await stack.app.inject({ method: 'GET', url: `/v1/surveys/${link}` });
+    expect(survey.json()).toMatchObject({ complaintId: id, status: 'pending' });
+    const answered = await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 5, comment: 'Quick and kind' } });
+    expect(answered.statusCode).toBe(200);
+    const again = await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 1 } });
+    expect(again.statusCode).toBe(409); // single-use
+    const forged = await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link.slice(0, -2)}xx`, payload: { score: 1 } });
+    expect(forged.statusCode).toBe(404);
+
     const closed = await eventually(async () => {
       const c = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('auditor') })).json();
       return c.status === 'closed' ? c : undefined;
     });
-    expect(closed.timeline.map((t: { type: string }) => t.type)).toEqual(['received', 'triaged', 'assigned', 'resolved', 'closed']);
-    expect(closed.timeline[3]).toMatchObject({ actor: 'dev-supervisor', role: 'supervisor' });
+    const types = closed.timeline.map((t: { type: string }) => t.type).filter((t: string) => t !== 'notification');
+    expect(types).toEqual(['received', 'triaged', 'assigned', 'resolved', 'survey_answered', 'closed']);
+    expect(closed.timeline.find((t: { type: string }) => t.type === 'resolved')).toMatchObject({ actor: 'dev-supervisor', role: 'supervisor' });
+    expect(closed.survey).toEqual({ status: 'answered', score: 5 });
+    // Human actions are in the audit log: the supervisor's resolve and the customer's answer.
+    const audit = (await stack.app.inject({ method: 'GET', url: `/v1/audit/log?complaintId=${id}`, headers: auth('auditor') })).json();
+    expect(audit.items.map((a: { action: string }) => a.action)).toEqual(['survey_answered', 'resolved']);
     expect(closed.resolution).toBe('Reshipped with express delivery.');
 
     // The workflow itself: completed, with its full history, and findable by its search attributes.

@@ -1,17 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { handlers } from '../../src/db/schema';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { getComplaint } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
+import { handlers, surveys } from '../../src/db/schema';
+import { zonedToUtc } from '../../src/shared/business-calendar';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
-import { resolveUpdate, statusQuery } from '../../workflows/complaint.messages';
+import { awaitCustomerUpdate, customerReplyUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
 
@@ -20,85 +23,220 @@ let database: TestDatabase;
 
 beforeAll(async () => {
   quietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   database = await createTestDatabase();
 }, 120_000);
 
 afterAll(async () => {
-  await env?.teardown();
   await database?.dispose();
 });
 
+// A fresh time-skipping server per test: each test's clock starts at the real now, whatever the
+// previous test skipped through.
+beforeEach(async () => {
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+}, 60_000);
+
+afterEach(async () => {
+  await env?.teardown();
+});
+
 let n = 0;
-const input = (body: string, extra: Partial<ComplaintWorkflowInput> = {}): ComplaintWorkflowInput => ({
+/** A complaint received now by the test server's clock, which earlier tests have moved ahead. */
+const input = async (body: string, extra: Partial<ComplaintWorkflowInput> = {}): Promise<ComplaintWorkflowInput> => ({
   id: `wf${Date.now().toString(36)}${n++}`,
   channel: 'api',
   body,
-  customer: {},
+  customer: { email: 'customer@example.com', language: 'en' },
   metadata: {},
   submittedBy: { subject: 'test-integrator', role: 'integrator' },
-  receivedAt: new Date().toISOString(),
+  receivedAt: new Date(await env.currentTimeMs()).toISOString(),
   ...extra,
 });
 
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
+const supervisor = { subject: 'sup', role: 'supervisor' as const };
+
+async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFile?: string): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: createActivities(activityDeps(database)),
-  });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(activityDeps(database, slaPolicyFile)) });
   return worker.runUntil(fn(taskQueue));
 }
 
-describe('complaintWorkflow', () => {
-  it('persists, triages, assigns, and closes after a resolve update', async () => {
+async function start(taskQueue: string, i: ComplaintWorkflowInput, until = 'assigned') {
+  const handle = await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
+  for (let t = 0; t < 200 && (await handle.query(statusQuery)).status !== until; t++) await new Promise((r) => setTimeout(r, 25));
+  return handle;
+}
+
+const events = async (id: string) => getTimeline(database.db, id);
+const at = (e: { at: Date }) => e.at.toISOString();
+/** A timer fires at its instant; the workflow task that records it runs a few ms later. */
+const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
+
+/** A policy file in a temp folder: the shipped defaults with a holiday of the test's choosing. */
+function policyWithHoliday(holiday: string): string {
+  const f = path.join(mkdtempSync(path.join(tmpdir(), 'sla-')), 'sla.yml');
+  writeFileSync(
+    f,
+    `calendar:
+  timeZone: Asia/Shanghai
+  hours: { mon: ["09:00-18:00"], tue: ["09:00-18:00"], wed: ["09:00-18:00"], thu: ["09:00-18:00"], fri: ["09:00-18:00"] }
+  holidays: ["${holiday}"]
+priorities:
+  P1: { firstResponse: 1h, resolution: 4h, businessHours: false }
+  P2: { firstResponse: 4h, resolution: 1 business day }
+  P3: { firstResponse: 8h, resolution: 3 business days }
+  P4: { firstResponse: 24h, resolution: 5 business days }
+`,
+  );
+  return f;
+}
+
+/** A Friday at least a week ahead, as Y-M-D in Shanghai. */
+function fridayAhead(): { y: number; m: number; d: number } {
+  const t = new Date(Date.now() + 8 * 86_400_000);
+  while (t.getUTCDay() !== 5) t.setUTCDate(t.getUTCDate() + 1);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+describe('complaintWorkflow: lifecycle', () => {
+  it('persists, triages, assigns; after resolve, silence on the survey closes it after 3 days with one reminder', async () => {
     await withWorker(async (taskQueue) => {
-      const i = input('我的快递一直没收到，物流信息一周没有更新', { customer: { language: 'zh' } });
-      const handle = await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
-      // Poll the live state until the assignment lands.
-      for (let t = 0; t < 100 && (await handle.query(statusQuery)).status !== 'assigned'; t++) await new Promise((r) => setTimeout(r, 50));
+      const i = await input('我的快递一直没收到，物流信息一周没有更新', { customer: { language: 'zh', phone: '+8613800138000' } });
+      const handle = await start(taskQueue, i);
       const live = await handle.query(statusQuery);
       expect(live).toMatchObject({ status: 'assigned', category: 'delivery', department: 'logistics' });
       expect(['h-wang', 'h-dave']).toContain(live.assignee);
 
-      await expect(handle.executeUpdate(resolveUpdate, { args: [{ resolution: '   ', actor: { subject: 'sup', role: 'supervisor' } }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-      const done = await handle.executeUpdate(resolveUpdate, { args: [{ resolution: '已补发', actor: { subject: 'sup', role: 'supervisor' } }] });
-      expect(done).toEqual({ id: i.id, status: 'resolved' });
-      expect(await handle.result()).toEqual({ id: i.id, status: 'closed' });
+      await expect(handle.executeUpdate(resolveUpdate, { args: [{ resolution: '   ', actor: supervisor }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(await handle.executeUpdate(resolveUpdate, { args: [{ resolution: '已补发', actor: supervisor }] })).toEqual({ id: i.id, status: 'resolved' });
+      expect(await handle.result()).toEqual({ id: i.id, status: 'closed' }); // time skips through the 3-day survey window
 
       const row = await getComplaint(database.db, i.id);
-      expect(row).toMatchObject({ status: 'closed', resolution: '已补发', language: 'zh' });
-      expect((await getTimeline(database.db, i.id)).map((e) => e.type)).toEqual(['received', 'triaged', 'assigned', 'resolved', 'closed']);
-      // The validator refused the blank resolution before it reached history: no event for it.
+      expect(row).toMatchObject({ status: 'closed', resolution: '已补发', language: 'zh', surveyStatus: 'expired' });
+      const timeline = await events(i.id);
+      expect(timeline.map((e) => e.type).filter((t) => t !== 'notification')).toEqual(['received', 'triaged', 'assigned', 'resolved', 'survey_expired', 'closed']);
+      const templates = timeline.filter((e) => e.type === 'notification').map((e) => e.data.template);
+      expect(templates).toEqual(['acknowledgement', 'resolution', 'survey_invitation', 'survey_reminder']);
+      const resolvedAt = Date.parse(at(timeline.find((e) => e.type === 'resolved')!));
+      const reminder = timeline.find((e) => e.data.template === 'survey_reminder')!;
+      expect(Date.parse(at(reminder)) - resolvedAt).toBeGreaterThanOrEqual(24 * 3600_000);
+      expect(Date.parse(at(timeline.at(-1)!)) - resolvedAt).toBeGreaterThanOrEqual(3 * 24 * 3600_000);
+      // The validator refused the blank resolution before it reached history.
       const history = await handle.fetchHistory();
-      const updates = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
-      expect(updates).toHaveLength(1);
+      expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+    });
+  });
+
+  it('P3 received Friday 17:00 before a Monday holiday: warnings and escalations at the exact business-time instants', async () => {
+    const { y, m, d } = fridayAhead();
+    const monday = new Date(Date.UTC(y, m - 1, d + 3));
+    const holiday = monday.toISOString().slice(0, 10);
+    const sh = (dayOffset: number, hh: number, mm = 0) => {
+      const day = new Date(Date.UTC(y, m - 1, d + dayOffset));
+      return new Date(zonedToUtc(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), hh * 60 + mm, 'Asia/Shanghai')).toISOString();
+    };
+    await withWorker(async (taskQueue) => {
+      const i = await input('The parcel tracking has not moved for days.', { receivedAt: sh(0, 17) });
+      const handle = await start(taskQueue, i);
+      expect((await handle.query(statusQuery)).priority).toBe('P3');
+      // Fri 17-18 (1 h), Mon holiday, Tue 9-16 (7 h): first response due Tue 16:00; resolution 27 h → Thu 17:00.
+      expect((await handle.query(statusQuery)).sla).toMatchObject({ firstResponseDueAt: sh(4, 16), resolutionDueAt: sh(6, 17) });
+      await env.sleep(Date.parse(sh(10, 13)) - (await env.currentTimeMs())); // past level 3 on the following Monday 12:30
+      const timeline = await events(i.id);
+      const escalations = timeline.filter((e) => e.type === 'escalated').map((e) => [e.data.level, toSecond(at(e))]);
+      expect(escalations).toEqual([
+        [1, toSecond(sh(4, 16))],
+        [2, toSecond(sh(6, 17))],
+        [3, toSecond(sh(10, 12, 30))], // 27 h × 1.5 = 40.5 working hours after Fri 17:00
+      ]);
+      const warnings = timeline.filter((e) => e.data.template === 'sla_warning').map((e) => toSecond(at(e)));
+      expect(warnings).toEqual([toSecond(sh(4, 14, 24)), toSecond(sh(6, 11, 36))]); // 80 % of 8 h and of 27 h
+      expect(timeline.filter((e) => e.data.template === 'escalation').map((e) => e.data.audience)).toEqual(['level1', 'level2', 'level3']);
+      expect((await getComplaint(database.db, i.id))).toMatchObject({ breached: true, escalationLevel: 3 });
+      await handle.terminate('test over');
+    }, policyWithHoliday(holiday));
+  });
+
+  it('waiting on the customer pauses the clock; the first response stops the first-response clock', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('I will call my lawyer about this delivery.'); // P1: 1 h / 4 h around the clock
+      const handle = await start(taskQueue, i);
+      const assignee = (await handle.query(statusQuery)).assignee!;
+      const agent = { subject: assignee, role: 'agent' as const };
+      await handle.executeUpdate(respondUpdate, { args: [{ text: 'Looking into it now.', actor: agent }] });
+      await handle.executeUpdate(awaitCustomerUpdate, { args: [{ question: 'What is your order number?', actor: agent }] });
+      await env.sleep('10 hours'); // far past the 4 h resolution target, but paused
+      const paused = await handle.query(statusQuery);
+      expect(paused.status).toBe('pending_customer');
+      expect(paused.sla).toMatchObject({ escalationLevel: 0, breached: false, firstResponseDueAt: null });
+      await handle.executeUpdate(customerReplyUpdate, { args: [{ text: 'Order 1001', actor: { subject: 'test-integrator', role: 'integrator' } }] });
+      const resumed = (await handle.query(statusQuery)).sla!;
+      expect(resumed.pausedMs).toBeGreaterThanOrEqual(10 * 3600_000);
+      // The deadline moved out by exactly the paused time.
+      expect(Date.parse(resumed.resolutionDueAt!)).toBe(Date.parse(i.receivedAt) + 4 * 3600_000 + resumed.pausedMs);
+      expect((await events(i.id)).some((e) => e.type === 'escalated')).toBe(false);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('resolving before the warning sends no warning; a good score closes', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('Please call me back about my lawyer fees invoice.');
+      const handle = await start(taskQueue, i);
+      await env.sleep('30 minutes');
+      await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Called back.', actor: supervisor }] });
+      const [survey] = await waitForSurvey(i.id);
+      await handle.executeUpdate(surveyUpdate, { args: [{ score: 4, nonce: survey!.nonce }] });
+      expect(await handle.result()).toEqual({ id: i.id, status: 'closed' });
+      const timeline = await events(i.id);
+      expect(timeline.some((e) => e.data.template === 'sla_warning' || e.type === 'escalated')).toBe(false);
+      expect(await getComplaint(database.db, i.id)).toMatchObject({ surveyScore: 4, surveyStatus: 'answered', status: 'closed' });
+    });
+  });
+
+  it('a low score reopens the complaint and escalates it to level 1 with the comment; the survey link is single-use', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('The charge on my bill is wrong.');
+      const handle = await start(taskQueue, i);
+      await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Explained the charge.', actor: supervisor }] });
+      const [survey] = await waitForSurvey(i.id);
+      await handle.executeUpdate(surveyUpdate, { args: [{ score: 1, comment: 'Nobody fixed it', nonce: survey!.nonce }] });
+      await expect(handle.executeUpdate(surveyUpdate, { args: [{ score: 5, nonce: survey!.nonce }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      let s = await handle.query(statusQuery);
+      for (let t = 0; t < 100 && s.sla?.escalationLevel !== 1; t++) s = (await new Promise((r) => setTimeout(r, 50)), await handle.query(statusQuery));
+      expect(s).toMatchObject({ status: 'in_progress', sla: { escalationLevel: 1 } });
+      const escalated = (await events(i.id)).find((e) => e.type === 'escalated')!;
+      expect(escalated.data).toMatchObject({ level: 1, reason: expect.stringContaining('Nobody fixed it') });
+      expect((await events(i.id)).some((e) => e.type === 'reopened')).toBe(true);
+      await handle.terminate('test over');
     });
   });
 
   it('waits in the department queue and re-checks on a durable timer until a handler has room', async () => {
-    // Nobody in quality has room: the complaint must wait as triaged, not fail or be lost.
     await database.db.update(handlers).set({ capacity: 0 }).where(eq(handlers.departmentId, 'quality'));
     await withWorker(async (taskQueue) => {
-      const i = input('The blender arrived broken and defective.', { customer: { language: 'en' } });
-      const handle = await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
-      for (let t = 0; t < 100 && (await handle.query(statusQuery)).status !== 'triaged'; t++) await new Promise((r) => setTimeout(r, 50));
+      const i = await input('The blender arrived broken and defective.');
+      const handle = await start(taskQueue, i, 'triaged');
       expect((await handle.query(statusQuery)).status).toBe('triaged');
-
       await database.db.update(handlers).set({ capacity: 5 }).where(eq(handlers.id, 'h-erin'));
-      // Skip past the 5-minute re-check: time-skipping makes this instant.
-      await env.sleep('6 minutes');
-      const live = await handle.query(statusQuery);
-      expect(live).toMatchObject({ status: 'assigned', assignee: 'h-erin' });
+      await env.sleep('6 minutes'); // past the 5-minute re-check; time-skipping makes it instant
+      expect(await handle.query(statusQuery)).toMatchObject({ status: 'assigned', assignee: 'h-erin' });
       const [erin] = await database.db.select().from(handlers).where(eq(handlers.id, 'h-erin'));
       expect(erin!.openCount).toBe(1);
-      await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Replaced', actor: { subject: 'sup', role: 'supervisor' } }] });
-      await handle.result();
+      await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Replaced', actor: supervisor }] });
       const [after] = await database.db.select().from(handlers).where(eq(handlers.id, 'h-erin'));
       expect(after!.openCount).toBe(0);
+      await handle.terminate('test over');
     });
   });
 });
+
+async function waitForSurvey(complaintId: string) {
+  for (let t = 0; t < 200; t++) {
+    const rows = await database.db.select().from(surveys).where(eq(surveys.complaintId, complaintId));
+    if (rows.length > 0) return rows;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('no survey was sent');
+}

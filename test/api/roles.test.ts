@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/shared/constants';
+import { auth, eventually, startTestStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+let id: string;
+
+beforeAll(async () => {
+  stack = await startTestStack('roles');
+  id = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Rude staff at the counter' } })).json().id;
+  await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** API.md's table: who may call each action. Everyone else gets 403 before anything happens. */
+const ALLOWED: Record<string, { roles: string[]; body: object }> = {
+  assign: { roles: ['supervisor'], body: { handlerId: 'h-bob', reason: 'r' } },
+  escalate: { roles: ['supervisor', 'agent'], body: { reason: 'r' } },
+  transfer: { roles: ['supervisor', 'agent'], body: { department: 'billing', reason: 'r' } },
+  notes: { roles: ['agent', 'supervisor'], body: { text: 't' } },
+  responses: { roles: ['agent'], body: { text: 't' } },
+  'await-customer': { roles: ['agent'], body: { question: 'q' } },
+  'customer-replies': { roles: ['integrator'], body: { text: 't' } },
+  resolve: { roles: ['agent', 'supervisor'], body: { resolution: 'r' } },
+  reopen: { roles: ['supervisor', 'integrator'], body: { reason: 'r' } },
+  withdraw: { roles: ['integrator'], body: { reason: 'r' } },
+};
+
+describe('every action route × role', () => {
+  for (const [action, { roles, body }] of Object.entries(ALLOWED)) {
+    for (const role of ROLES.filter((r) => !roles.includes(r))) {
+      it(`${role} may not ${action}: 403`, async () => {
+        const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/${action}`, headers: auth(role), payload: body });
+        expect(r.statusCode).toBe(403);
+        expect(r.json().error.code).toBe('FORBIDDEN');
+      });
+    }
+  }
+
+  it('the audit log is for auditors only', async () => {
+    for (const role of ROLES) {
+      const r = await stack.app.inject({ method: 'GET', url: '/v1/audit/log', headers: auth(role) });
+      expect(r.statusCode).toBe(role === 'auditor' ? 200 : 403);
+    }
+  });
+});
+
+describe('illegal transitions: 409 naming the status, nothing changed', () => {
+  it('refuses actions the current status forbids', async () => {
+    const before = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json();
+    const tries = [
+      ['reopen', 'supervisor', { reason: 'r' }],
+      ['customer-replies', 'integrator', { text: 'hello' }],
+    ] as const;
+    // reopen needs resolved/closed; a customer reply is fine while open, so it is the control that succeeds.
+    const reopen = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/${tries[0][0]}`, headers: auth(tries[0][1]), payload: tries[0][2] });
+    expect(reopen.statusCode).toBe(409);
+    expect(reopen.json().error.message).toBe(`cannot reopen a complaint that is ${before.status}`);
+    const after = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json();
+    expect(after.status).toBe(before.status);
+    expect(after.timeline).toHaveLength(before.timeline.length);
+
+    const withdrawn = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth('integrator'), payload: { reason: 'solved it myself' } });
+    expect(withdrawn.json()).toEqual({ id, status: 'withdrawn' });
+    for (const [action, role, body] of [
+      ['resolve', 'supervisor', { resolution: 'x' }],
+      ['notes', 'supervisor', { text: 'x' }],
+      ['escalate', 'supervisor', { reason: 'x' }],
+      ['withdraw', 'integrator', { reason: 'x' }],
+    ] as const) {
+      const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/${action}`, headers: auth(role), payload: body });
+      expect(r.statusCode, action).toBe(409);
+    }
+  });
+});
