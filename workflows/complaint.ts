@@ -84,7 +84,15 @@ export interface ReopenRequest {
 }
 
 /** Intake's input, plus what a continuation carries: the memory of the last run, or a reopen request. */
-export type ComplaintRunInput = ComplaintWorkflowInput & { carry?: WorkflowMemory; reopen?: ReopenRequest };
+export type ComplaintRunInput = ComplaintWorkflowInput & {
+  carry?: WorkflowMemory;
+  reopen?: ReopenRequest;
+  /** Events after which a run continues as new (tests lower it); the server may suggest it earlier. */
+  historyLimit?: number;
+};
+
+/** Well below Temporal's 50k-event / 50 MB limits, so replays stay fast and nothing is ever cut off. */
+const HISTORY_LIMIT = 5_000;
 
 const refuse = (type: string, message: string, detail?: string): ApplicationFailure => ApplicationFailure.create({ type, message, details: detail ? [detail] : [], nonRetryable: true });
 
@@ -395,7 +403,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const recheck = m.status === 'triaged' ? Date.now() + QUEUE_RECHECK_MS : undefined;
       const wakeAt = Math.min(due ?? Infinity, recheck ?? Infinity);
       const seen = version;
-      if (workflowInfo().continueAsNewSuggested) await carryOn();
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) await carryOn();
       await condition(() => version !== seen, Number.isFinite(wakeAt) ? Math.max(1, wakeAt - Date.now()) : undefined);
     }
   }

@@ -89,6 +89,11 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
       }
     },
 
+    /** Waits (briefly) for a run that is finishing, e.g. one that has just written "closed". */
+    async awaitEnd(id: string, timeoutMs = 5000): Promise<void> {
+      await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).result(), timeoutMs).catch(() => undefined);
+    },
+
     /** The live state, or undefined when the workflow does not exist or cannot answer in time. */
     async state(id: string, timeoutMs = 2000): Promise<ComplaintState | undefined> {
       try {

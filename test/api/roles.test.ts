@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/shared/constants';
+import { listMessages } from '../../src/db/queries/notifications';
 import { auth, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -74,5 +75,54 @@ describe('illegal transitions: 409 naming the status, nothing changed', () => {
       const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/${action}`, headers: auth(role), payload: body });
       expect(r.statusCode, action).toBe(409);
     }
+  });
+});
+
+describe('allowed roles get through (200, or 409 when the status forbids the action)', () => {
+  // A complaint assigned to the dev agent (h-alice), so "agent: own" actions apply.
+  async function aliceComplaint(): Promise<string> {
+    const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'The staff were rude to me' } })).json().id;
+    await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
+    const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/assign`, headers: auth('supervisor'), payload: { handlerId: 'h-alice', reason: 'test' } });
+    expect(r.statusCode).toBe(200);
+    return cid;
+  }
+
+  for (const [action, { roles, body }] of Object.entries(ALLOWED)) {
+    for (const role of roles) {
+      it(`${role} may ${action}`, async () => {
+        const cid = await aliceComplaint();
+        const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/${action}`, headers: auth(role), payload: action === 'assign' ? { handlerId: 'h-alice', reason: 'again' } : body });
+        expect([200, 409], `${r.statusCode} ${r.body}`).toContain(r.statusCode);
+        if (r.statusCode === 409) expect(r.json().error.code).toBe('INVALID_STATE');
+      });
+    }
+  }
+});
+
+describe('reopening a closed complaint continues it as a linked run', () => {
+  it('close via survey, reopen within 30 days: same id and workflow id, a new run, back in progress', async () => {
+    const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Staff ignored me', customer: { email: 'c@example.com' } } })).json().id;
+    await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
+    await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Apologised' } });
+    const link = await eventually(async () => (await listMessages(stack.database.db, cid)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]);
+    await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 3 } });
+    await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'closed' ? true : undefined));
+    const firstRun = (await stack.client.workflow.getHandle(`complaint-${cid}`).describe()).runId;
+
+    const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/reopen`, headers: auth('integrator'), payload: { reason: 'It happened again' } });
+    expect(r.json()).toEqual({ id: cid, status: 'in_progress' });
+    const reopened = await eventually(async () => {
+      const c = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json();
+      return c.status === 'in_progress' ? c : undefined;
+    });
+    const types = reopened.timeline.map((t: { type: string }) => t.type);
+    expect(types.indexOf('reopened')).toBeGreaterThan(types.indexOf('closed'));
+    const d = await stack.client.workflow.getHandle(`complaint-${cid}`).describe();
+    expect(d.runId).not.toBe(firstRun);
+    expect(d.status.name).toBe('RUNNING');
+    // It is worked like any open complaint: resolvable again.
+    const again = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Fixed for good' } });
+    expect(again.json()).toEqual({ id: cid, status: 'resolved' });
   });
 });

@@ -14,7 +14,7 @@ import { zonedToUtc } from '../../src/shared/business-calendar';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
-import { awaitCustomerUpdate, customerReplyUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
+import { awaitCustomerUpdate, customerReplyUpdate, noteUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
 
@@ -228,6 +228,33 @@ describe('complaintWorkflow: lifecycle', () => {
       const [after] = await database.db.select().from(handlers).where(eq(handlers.id, 'h-erin'));
       expect(after!.openCount).toBe(0);
       await handle.terminate('test over');
+    });
+  });
+});
+
+describe('complaintWorkflow: long-lived complaints', () => {
+  it('continues as new before its history grows large, keeping all its state', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = { ...(await input('The staff were rude and ignored me.')), historyLimit: 60 };
+      const handle = await start(taskQueue, i);
+      const before = await handle.query(statusQuery);
+      const firstRun = (await handle.describe()).runId;
+      for (let k = 0; k < 15; k++) await handle.executeUpdate(noteUpdate, { args: [{ text: `note ${k}`, actor: supervisor }] });
+      let runId = firstRun;
+      for (let t = 0; t < 100 && runId === firstRun; t++) {
+        await new Promise((r) => setTimeout(r, 50));
+        runId = (await env.client.workflow.getHandle(handle.workflowId).describe()).runId;
+      }
+      expect(runId).not.toBe(firstRun);
+      const next = env.client.workflow.getHandle(handle.workflowId);
+      const after = await next.query(statusQuery);
+      expect(after).toMatchObject({ status: before.status, assignee: before.assignee, category: before.category, sla: { firstResponseDueAt: before.sla!.firstResponseDueAt } });
+      expect((await events(i.id)).filter((e) => e.type === 'note')).toHaveLength(15);
+      // The continued run keeps numbering steps where the last one stopped, and works on as before.
+      expect(await next.executeUpdate(resolveUpdate, { args: [{ resolution: 'Apologised', actor: supervisor }] })).toEqual({ id: i.id, status: 'resolved' });
+      const seqs = (await events(i.id)).map((e) => e.seq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      await next.terminate('test over');
     });
   });
 });

@@ -101,9 +101,14 @@ export const actionRoutes =
         if (!row.closedAt || Date.now() - row.closedAt.getTime() > REOPEN_WINDOW_MS) {
           throw new AppError('INVALID_STATE', 'Closed more than 30 days ago: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
         }
-        if (!(await engine.startReopen(workflowInputFromRow(row), req.body.reason, actor))) {
-          return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
+        const input = workflowInputFromRow(row);
+        let started = await engine.startReopen(input, req.body.reason, actor);
+        if (!started) {
+          // The read model says closed a moment before the run itself ends; let it end, then continue it.
+          await engine.awaitEnd(row.id);
+          started = await engine.startReopen(input, req.body.reason, actor);
         }
+        if (!started) return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
         return { id: row.id, status: row.assignee ? ('in_progress' as const) : ('triaged' as const) };
       },
     );
