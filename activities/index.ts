@@ -1,5 +1,5 @@
 import type { Db } from '../src/db/client';
-import type { SlaPolicy } from '../src/policy/sla-policy';
+import type { SlaPolicy } from '../src/shared/sla-types';
 import type { CompiledRules } from '../src/triage/rules';
 import { createAssignActivities } from './assign';
 import { createLifecycleActivities } from './lifecycle';

@@ -3,9 +3,9 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint } from '../src/db/queries/complaints';
 import { departments, handlers } from '../src/db/schema';
-import type { SlaPolicy } from '../src/policy/sla-policy';
+import type { SlaPolicy } from '../src/shared/sla-types';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
-import type { Actor, SlaSetup } from '../src/shared/types';
+import type { Actor } from '../src/shared/types';
 
 export interface LifecycleDeps {
   db: Db;
@@ -57,7 +57,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
     },
 
     /** What a reopened complaint's continuation needs from the read model and the SLA policy. */
-    async loadForReopen(complaintId: string): Promise<{ version: number; category: string | null; department: string | null; priority: Priority; assignee: string | null; language: string | null; escalationLevel: number; reopenCount: number; sla: SlaSetup }> {
+    async loadForReopen(complaintId: string): Promise<{ version: number; category: string | null; department: string | null; priority: Priority; assignee: string | null; language: string | null; escalationLevel: number; reopenCount: number; sla: SlaPolicy }> {
       const row = await getComplaint(db, complaintId);
       if (!row) throw refuse('NOT_FOUND', `no complaint ${complaintId}`);
       const priority = (row.priority ?? 'P3') as Priority;
@@ -70,7 +70,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
         language: row.language,
         escalationLevel: row.escalationLevel,
         reopenCount: row.reopenCount,
-        sla: { targets: slaPolicy.targetsFor(priority, row.category ?? undefined), calendar: slaPolicy.calendar },
+        sla: slaPolicy,
       };
     },
   };

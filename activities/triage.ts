@@ -1,9 +1,10 @@
 import { applyTransition } from '../src/db/queries/complaints';
 import { departmentForCategory } from '../src/db/queries/routing';
 import type { Db } from '../src/db/client';
-import type { SlaPolicy } from '../src/policy/sla-policy';
+import type { SlaPolicy } from '../src/shared/sla-types';
 import type { CompiledRules } from '../src/triage/rules';
 import { FALLBACK_CATEGORY, type Language } from '../src/shared/constants';
+import { resolveTargets } from '../src/shared/sla-clock';
 import type { Actor, TriageOutcome } from '../src/shared/types';
 
 export interface TriageDeps {
@@ -59,7 +60,7 @@ export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy
         keywords: verdict.category?.hits ?? [],
         summary: firstSentence(req.subject ?? req.body),
         decidedBy: verdict.category ? `rule:${verdict.category.hits.join(',')}` : 'fallback',
-        sla: { targets: slaPolicy.targetsFor(priority, category), calendar: slaPolicy.calendar },
+        sla: slaPolicy,
       };
       await applyTransition(db, {
         complaintId: req.complaintId,
@@ -74,7 +75,7 @@ export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy
           keywords: outcome.keywords,
           summary: outcome.summary,
         },
-        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: outcome.sla.targets } },
+        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: resolveTargets(slaPolicy, priority, category) } },
       });
       return outcome;
     },

@@ -17,8 +17,9 @@ import type { TemplateName } from '../src/notify/templates';
 import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_ATTR } from '../src/shared/search-attributes';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
 import { isAllowed, type Action } from '../src/shared/lifecycle';
-import { slaSchedule, type SlaPause } from '../src/shared/sla';
-import type { Actor, ComplaintState, ComplaintWorkflowInput, SlaSetup } from '../src/shared/types';
+import { computeDeadlines } from '../src/shared/sla-clock';
+import type { SlaClock, SlaPause, SlaPolicy } from '../src/shared/sla-types';
+import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../src/shared/types';
 import {
   assignUpdate,
   awaitCustomerUpdate,
@@ -62,9 +63,8 @@ export interface WorkflowMemory {
   language?: string;
   assignee?: string | null;
   resolution?: string;
-  sla?: SlaSetup;
-  clock: { startMs: number; pauses: SlaPause[] };
-  firstRespondedAt?: string;
+  sla?: SlaPolicy;
+  clock: SlaClock & { pauses: SlaPause[] };
   level: number;
   breached: boolean;
   /** SLA tiers already fired in this clock cycle: each fires exactly once. */
@@ -102,7 +102,7 @@ const refuse = (type: string, message: string, detail?: string): ApplicationFail
  * step number (`seq`) that makes the write idempotent, one write at a time and in order.
  */
 export async function complaintWorkflow(input: ComplaintRunInput): Promise<ComplaintOutcome> {
-  const m: WorkflowMemory = input.carry ?? { seq: 1, status: 'received', clock: { startMs: Date.parse(input.receivedAt), pauses: [] }, level: 0, breached: false, fired: [], reopenCount: 0 };
+  const m: WorkflowMemory = input.carry ?? { seq: 1, status: 'received', clock: { startedAtMs: Date.parse(input.receivedAt), pauses: [] }, level: 0, breached: false, fired: [], reopenCount: 0 };
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
   const changed = (): void => void version++;
@@ -124,14 +124,14 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     }
   };
 
-  const schedule = () => (m.sla ? slaSchedule(m.sla.calendar, m.sla.targets, m.clock, Date.now()) : undefined);
+  const schedule = () => (m.sla && m.priority ? computeDeadlines(m.sla, m.priority, m.category, m.clock, Date.now()) : undefined);
+  const iso = (ms?: number | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
   const slaView = () => {
     const s = schedule();
-    const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
     return {
-      firstResponseDueAt: m.firstRespondedAt ? null : iso(s?.firstResponseDueAt),
-      resolutionDueAt: iso(s?.resolutionDueAt),
-      firstRespondedAt: m.firstRespondedAt ?? null,
+      firstResponseDueAt: s?.firstResponse.stopped ? null : iso(s?.firstResponse.dueAt),
+      resolutionDueAt: iso(s?.resolution.dueAt),
+      firstRespondedAt: iso(m.clock.firstResponseAtMs),
       pausedMs: s?.pausedMs ?? 0,
       breached: m.breached,
       escalationLevel: m.level,
@@ -195,6 +195,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     resolveUpdate,
     async ({ resolution, actor }) => {
       m.resolution = resolution.trim();
+      m.clock.resolvedAtMs = Date.now(); // stops the resolution clock
       // Both writes are queued now, so the customer hears of the resolution before the survey invitation.
       await Promise.all([record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution }), notify('resolution', 'customer', { text: m.resolution })]);
       return { id: input.id, status: 'resolved' as const };
@@ -264,8 +265,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   setHandler(
     respondUpdate,
     async ({ text, actor }) => {
-      const first = !m.firstRespondedAt;
-      if (first) m.firstRespondedAt = now(); // the first response stops the first-response clock
+      const first = m.clock.firstResponseAtMs === undefined;
+      if (first) m.clock.firstResponseAtMs = Date.now(); // the first response stops the first-response clock
       resumeClock();
       await Promise.all([record(first ? 'first_response' : 'response', actor, { text: text.trim() }, 'in_progress'), notify('agent_response', 'customer', { text: text.trim() })]);
       return result();
@@ -278,7 +279,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     async ({ question, actor }) => {
       // Waiting on the customer pauses the SLA clock until the reply comes in.
       m.clock.pauses.push({ fromMs: Date.now() });
-      if (!m.firstRespondedAt) m.firstRespondedAt = now(); // asking the customer is a response
+      m.clock.firstResponseAtMs ??= Date.now(); // asking the customer is a response
       await Promise.all([record('awaiting_customer', actor, { question: question.trim() }, 'pending_customer'), notify('question', 'customer', { text: question.trim() })]);
       return result();
     },
@@ -343,9 +344,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   /** Back to work: a fresh SLA cycle from now; escalation levels already reached stay reached. */
   async function reopen(reason: string, actor: Actor): Promise<void> {
     m.reopenCount++;
-    m.clock = { startMs: Date.now(), pauses: [] };
+    m.clock = { startedAtMs: Date.now(), pauses: [] };
     m.fired = [];
-    m.firstRespondedAt = undefined;
     m.survey = undefined;
     const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
     await Promise.all([record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null }), notify('reopened', 'assignee', { reason })]);
@@ -366,17 +366,20 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   /** Fires every SLA tier that is due and not yet fired; returns the next instant something is due. */
   async function fireDueTiers(): Promise<number | undefined> {
     const s = schedule();
-    if (!s || s.paused) return undefined;
-    const tiers: Array<{ key: string; at: number | undefined; fire: () => Promise<unknown> }> = [
-      { key: 'warn-first', at: m.firstRespondedAt ? undefined : s.firstResponseWarnAt, fire: () => notify('sla_warning', 'assignee', { target: 'first response', dueAt: new Date(s.firstResponseDueAt!).toISOString() }) },
-      { key: 'breach-first', at: m.firstRespondedAt ? undefined : s.firstResponseDueAt, fire: () => breach(1, 'first_response_breach') },
-      { key: 'warn-resolution', at: s.resolutionWarnAt, fire: () => notify('sla_warning', 'assignee', { target: 'resolution', dueAt: new Date(s.resolutionDueAt!).toISOString() }) },
-      { key: 'breach-resolution', at: s.resolutionDueAt, fire: () => breach(2, 'resolution_breach') },
-      { key: 'level3', at: s.level3At, fire: () => breach(3, 'resolution_breach_overdue') },
+    if (!s) return undefined;
+    const first = s.firstResponse.stopped ? undefined : s.firstResponse;
+    const resolution = s.resolution.stopped ? undefined : s.resolution;
+    const tiers: Array<{ key: string; at: number | null | undefined; fire: () => Promise<unknown> }> = [
+      { key: 'warn-first', at: first?.warningAt, fire: () => notify('sla_warning', 'assignee', { target: 'first response', dueAt: iso(first?.dueAt) ?? '' }) },
+      { key: 'breach-first', at: first?.dueAt, fire: () => breach(1, 'first_response_breach') },
+      { key: 'warn-resolution', at: resolution?.warningAt, fire: () => notify('sla_warning', 'assignee', { target: 'resolution', dueAt: iso(resolution?.dueAt) ?? '' }) },
+      { key: 'breach-resolution', at: resolution?.dueAt, fire: () => breach(2, 'resolution_breach') },
+      { key: 'level3', at: resolution && s.level3At, fire: () => breach(3, 'resolution_breach_overdue') },
     ];
     let next: number | undefined;
     for (const t of tiers) {
-      if (t.at === undefined || m.fired.includes(t.key)) continue;
+      // null: paused (nothing can fall due until the customer answers); undefined: that clock has stopped.
+      if (t.at === undefined || t.at === null || m.fired.includes(t.key)) continue;
       if (t.at <= Date.now()) {
         m.fired.push(t.key);
         await t.fire();

@@ -5,7 +5,7 @@ import { buildApp } from '../api/app';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
-import { loadSlaPolicy } from '../policy/sla-policy';
+import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';

@@ -1,6 +1,5 @@
-import type { BusinessCalendar } from './business-calendar';
 import type { Channel, ComplaintStatus, Language, Priority, Role } from './constants';
-import type { SlaTargets } from './sla';
+import type { SlaPolicy } from './sla-types';
 
 /** Who did something: every human action carries one, and it is written to the timeline. */
 export interface Actor {
@@ -47,13 +46,9 @@ export interface TriageOutcome {
   summary: string;
   /** Which rule or model decided the category, for the auditor. */
   decidedBy: string;
-  /** The SLA targets and calendar this complaint is held to, pinned at triage (recorded in history). */
-  sla: SlaSetup;
-}
-
-export interface SlaSetup {
-  targets: SlaTargets;
-  calendar: BusinessCalendar;
+  /** The SLA policy this complaint is held to, pinned at triage (recorded in history, so a later
+   *  change of the policy file never moves the deadlines of complaints already running). */
+  sla: SlaPolicy;
 }
 
 /** The SLA as GET shows it. */

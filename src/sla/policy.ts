@@ -170,7 +170,7 @@ const holidaySchema = z.preprocess(
 
 const DAY_KEYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
-const timeZoneSchema = z.string().transform((tz, ctx) => {
+const timeZoneSchema = z.string({ error: (iss) => (iss.input === undefined ? 'is required: an IANA time zone, e.g. Asia/Shanghai' : 'must be an IANA time zone name') }).transform((tz, ctx) => {
   if (!isValidTimeZone(tz)) {
     ctx.addIssue({ code: 'custom', message: `"${tz}" is not an IANA time zone (e.g. Asia/Shanghai, Europe/London, UTC)` });
     return z.NEVER;
@@ -178,11 +178,14 @@ const timeZoneSchema = z.string().transform((tz, ctx) => {
   return tz;
 });
 
-const calendarSchema = z.strictObject({
-  timeZone: timeZoneSchema,
-  hours: z.strictObject(Object.fromEntries(DAY_KEYS.map((d) => [d, hoursSchema.optional()])) as Record<(typeof DAY_KEYS)[number], z.ZodOptional<typeof hoursSchema>>).optional(),
-  holidays: z.array(holidaySchema).optional(),
-});
+const calendarSchema = z.strictObject(
+  {
+    timeZone: timeZoneSchema,
+    hours: z.strictObject(Object.fromEntries(DAY_KEYS.map((d) => [d, hoursSchema.optional()])) as Record<(typeof DAY_KEYS)[number], z.ZodOptional<typeof hoursSchema>>).optional(),
+    holidays: z.array(holidaySchema).optional(),
+  },
+  { error: (iss) => (iss.input === undefined ? 'is required: at least { timeZone: Asia/Shanghai }' : undefined) },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Policy
@@ -195,7 +198,7 @@ const policySchema = z.strictObject({
   level3After: z.number().min(0, 'must be a fraction of the resolution target (0.5 = 50%)').max(10, 'must be at most 10 (1000% of the resolution target)').optional(),
   calendar: calendarSchema,
   priorities: perPrioritySchema.optional(),
-  categories: z.record(z.string().trim().min(1, 'a category label cannot be empty'), perPrioritySchema).optional(),
+  categories: z.record(z.string(), perPrioritySchema).optional(),
 });
 
 type RawPolicy = z.infer<typeof policySchema>;
@@ -233,28 +236,59 @@ function checkBasis(targets: SlaTargets, written: Partial<SlaTargets>, at: reado
   }
 }
 
+/** Labels that would reach Object.prototype when used as keys. */
+const RESERVED_LABELS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Twenty years: far inside the arithmetic's 40-year loop bound, far beyond any sane target. */
+const MAX_REACH_WEEKS = 20 * 52;
+
+/**
+ * A target plus its level-3 margin must fit in twenty years of the calendar's working time; otherwise
+ * a sparse calendar (one hour a week) with a long target would make a workflow's arithmetic give up.
+ */
+function checkReach(calendar: BusinessCalendar, targets: SlaTargets, level3After: number, at: readonly PropertyKey[], issues: Issue[]): void {
+  if (!targets.businessHours || !hasWorkingTime(calendar)) return;
+  const dayMs = calendar.week.map((d) => d.reduce((sum, [a, b]) => sum + (b - a) * 60_000, 0));
+  const weekMs = dayMs.reduce((x, y) => x + y, 0);
+  for (const key of ['firstResponse', 'resolution'] as const) {
+    const d = targets[key];
+    const amount = 'ms' in d ? d.ms : d.businessDays * Math.max(...dayMs);
+    if ((amount * (1 + level3After)) / weekMs > MAX_REACH_WEEKS) {
+      issues.push({ path: [...at, key], message: `with level 3 at +${level3After * 100}%, this target needs more than 20 years of the calendar's working hours` });
+    }
+  }
+}
+
 function buildPolicy(raw: RawPolicy, source: string, issues: Issue[]): SlaPolicy {
   const calendar = buildCalendar(raw.calendar, issues);
+  const level3After = raw.level3After ?? DEFAULT_LEVEL3_AFTER;
   const priorities = {} as Record<SlaPriority, SlaTargets>;
   for (const p of SLA_PRIORITIES) {
     const own = written(raw.priorities?.[p]);
     priorities[p] = { ...DEFAULT_SLA_TARGETS[p], ...own };
     checkBasis(priorities[p], own, ['priorities', p], p, issues);
+    checkReach(calendar, priorities[p], level3After, ['priorities', p], issues);
   }
   const categories: Record<string, Partial<Record<SlaPriority, Partial<SlaTargets>>>> = {};
   for (const [label, perPriority] of Object.entries(raw.categories ?? {})) {
+    if (label.trim() === '' || RESERVED_LABELS.has(label)) {
+      issues.push({ path: ['categories', label], message: `${JSON.stringify(label)} cannot be a category label` });
+      continue;
+    }
     const overrides: Partial<Record<SlaPriority, Partial<SlaTargets>>> = {};
     for (const p of SLA_PRIORITIES) {
       if (!perPriority[p]) continue;
       overrides[p] = written(perPriority[p]);
-      checkBasis({ ...priorities[p], ...overrides[p] }, overrides[p], ['categories', label, p], p, issues);
+      const effective = { ...priorities[p], ...overrides[p] };
+      checkBasis(effective, overrides[p], ['categories', label, p], p, issues);
+      checkReach(calendar, effective, level3After, ['categories', label, p], issues);
     }
     categories[label] = overrides;
   }
   return {
     source,
     warningThreshold: raw.warningThreshold ?? DEFAULT_WARNING_THRESHOLD,
-    level3After: raw.level3After ?? DEFAULT_LEVEL3_AFTER,
+    level3After,
     calendar,
     priorities,
     categories,

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { devApiTokens } from '../../src/config';
-import { loadSlaPolicy } from '../../src/policy/sla-policy';
+import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { compileRules, loadTriageRules } from '../../src/triage/rules';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';

@@ -10,7 +10,7 @@ import { createActivities } from '../../activities';
 import { getComplaint } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { handlers, surveys } from '../../src/db/schema';
-import { zonedToUtc } from '../../src/shared/business-calendar';
+import { zonedInstant } from '../../src/shared/zoned-time';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
@@ -134,7 +134,8 @@ describe('complaintWorkflow: lifecycle', () => {
     const holiday = monday.toISOString().slice(0, 10);
     const sh = (dayOffset: number, hh: number, mm = 0) => {
       const day = new Date(Date.UTC(y, m - 1, d + dayOffset));
-      return new Date(zonedToUtc(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), hh * 60 + mm, 'Asia/Shanghai')).toISOString();
+      const local = `${day.toISOString().slice(0, 10)}T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
+      return new Date(zonedInstant('Asia/Shanghai', local)).toISOString();
     };
     await withWorker(async (taskQueue) => {
       const i = await input('The parcel tracking has not moved for days.', { receivedAt: sh(0, 17) });
