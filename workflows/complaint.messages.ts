@@ -35,6 +35,10 @@ export interface EscalateArgs extends ByActor {
   reason: string;
   level?: number;
 }
+export interface ReprioritizeArgs extends ByActor {
+  priority: 'P1' | 'P2' | 'P3' | 'P4';
+  reason: string;
+}
 export interface TransferArgs extends ByActor {
   department: string;
   reason: string;
@@ -59,6 +63,7 @@ export const resolveUpdate = defineUpdate<ActionResult, [ResolveArgs]>('resolve'
 export const assignUpdate = defineUpdate<ActionResult, [AssignArgs]>('assign');
 export const escalateUpdate = defineUpdate<ActionResult, [EscalateArgs]>('escalate');
 export const transferUpdate = defineUpdate<ActionResult, [TransferArgs]>('transfer');
+export const reprioritizeUpdate = defineUpdate<ActionResult, [ReprioritizeArgs]>('reprioritize');
 export const noteUpdate = defineUpdate<ActionResult, [TextArgs]>('note');
 export const respondUpdate = defineUpdate<ActionResult, [TextArgs]>('respond');
 export const awaitCustomerUpdate = defineUpdate<ActionResult, [QuestionArgs]>('awaitCustomer');

@@ -30,6 +30,7 @@ import {
   noteUpdate,
   reopenUpdate,
   resolveUpdate,
+  reprioritizeUpdate,
   respondUpdate,
   statusQuery,
   surveyUpdate,
@@ -230,6 +231,26 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
         const target = level ?? m.level + 1;
         if (!Number.isInteger(target) || target < 1 || target > 3) throw refuse(INVALID_ARGUMENT, 'level must be 1, 2 or 3', 'level');
         if (target <= m.level) throw refuse(INVALID_STATE, `already at escalation level ${m.level}`, m.status);
+      },
+    },
+  );
+
+  setHandler(
+    reprioritizeUpdate,
+    async ({ priority, reason, actor }) => {
+      const from = m.priority;
+      m.priority = priority;
+      // The new priority's targets apply from the original start; nothing falls due before this moment.
+      m.clock.priorityChangedAtMs = Date.now();
+      await record('priority_changed', actor, { from, to: priority, reason: reason.trim() }, undefined, { priority });
+      return result();
+    },
+    {
+      validator: ({ priority, reason, actor }) => {
+        allow('reprioritize', actor);
+        nonEmpty('reason', reason);
+        if (!['P1', 'P2', 'P3', 'P4'].includes(priority)) throw refuse(INVALID_ARGUMENT, 'priority must be P1, P2, P3 or P4', 'priority');
+        if (priority === m.priority) throw refuse(INVALID_ARGUMENT, `already ${priority}`, 'priority');
       },
     },
   );

@@ -4,7 +4,7 @@ import type { ComplaintStatus } from './constants';
  * The complaint state machine: which action is allowed from which status. The workflow's update
  * validators consult it, so an illegal action is refused before anything reaches the history.
  */
-export const ACTIONS = ['assign', 'escalate', 'transfer', 'note', 'respond', 'awaitCustomer', 'customerReply', 'resolve', 'reopen', 'withdraw', 'survey'] as const;
+export const ACTIONS = ['assign', 'escalate', 'reprioritize', 'transfer', 'note', 'respond', 'awaitCustomer', 'customerReply', 'resolve', 'reopen', 'withdraw', 'survey'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const OPEN: readonly ComplaintStatus[] = ['triaged', 'assigned', 'in_progress', 'pending_customer'];
@@ -13,6 +13,7 @@ const WORKED: readonly ComplaintStatus[] = ['assigned', 'in_progress', 'pending_
 export const ALLOWED_FROM: Readonly<Record<Action, readonly ComplaintStatus[]>> = {
   assign: OPEN,
   escalate: OPEN,
+  reprioritize: OPEN,
   transfer: OPEN,
   note: [...OPEN, 'resolved'],
   respond: WORKED,

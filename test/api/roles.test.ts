@@ -21,6 +21,7 @@ const ALLOWED: Record<string, { roles: string[]; body: object }> = {
   assign: { roles: ['supervisor'], body: { handlerId: 'h-bob', reason: 'r' } },
   escalate: { roles: ['supervisor', 'agent'], body: { reason: 'r' } },
   transfer: { roles: ['supervisor', 'agent'], body: { department: 'billing', reason: 'r' } },
+  priority: { roles: ['supervisor'], body: { priority: 'P1', reason: 'r' } },
   notes: { roles: ['agent', 'supervisor'], body: { text: 't' } },
   responses: { roles: ['agent'], body: { text: 't' } },
   'await-customer': { roles: ['agent'], body: { question: 'q' } },

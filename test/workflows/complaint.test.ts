@@ -14,7 +14,7 @@ import { zonedInstant } from '../../src/shared/zoned-time';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
-import { awaitCustomerUpdate, customerReplyUpdate, noteUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
+import { awaitCustomerUpdate, customerReplyUpdate, noteUpdate, reprioritizeUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
 
@@ -177,6 +177,25 @@ describe('complaintWorkflow: lifecycle', () => {
       // The deadline moved out by exactly the paused time.
       expect(Date.parse(resumed.resolutionDueAt!)).toBe(Date.parse(i.receivedAt) + 4 * 3600_000 + resumed.pausedMs);
       expect((await events(i.id)).some((e) => e.type === 'escalated')).toBe(false);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('a priority raised mid-flight applies the new targets from the original start, never retroactively', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('The parcel tracking has not moved.'); // P3: 8 working hours to respond
+      const handle = await start(taskQueue, i);
+      await env.sleep('2 hours');
+      const changedAt = await env.currentTimeMs();
+      await handle.executeUpdate(reprioritizeUpdate, { args: [{ priority: 'P1', reason: 'customer is a hospital', actor: supervisor }] });
+      // P1's first response (1 h around the clock from the start) has passed already: due now, level 1 now.
+      await env.sleep('1 minute');
+      const escalated = (await events(i.id)).filter((e) => e.type === 'escalated');
+      expect(escalated.map((e) => e.data.level)).toEqual([1]);
+      expect(Math.abs(Date.parse(at(escalated[0]!)) - changedAt)).toBeLessThan(60_000);
+      // Resolution: 4 h from the original start, not from the change.
+      expect((await handle.query(statusQuery)).sla!.resolutionDueAt).toBe(new Date(Date.parse(i.receivedAt) + 4 * 3600_000).toISOString());
+      expect((await getComplaint(database.db, i.id))!.priority).toBe('P1');
       await handle.terminate('test over');
     });
   });

@@ -12,6 +12,7 @@ import {
   escalateUpdate,
   noteUpdate,
   reopenUpdate,
+  reprioritizeUpdate,
   resolveUpdate,
   respondUpdate,
   transferUpdate,
@@ -60,6 +61,7 @@ const ACTIONS = [
       if (actor.role === 'agent' && target > 1) throw new AppError('FORBIDDEN', 'Agents may request escalation to level 1 (team lead) only.');
     },
   }),
+  spec({ path: 'priority', summary: 'Change the priority; SLA targets follow from the original start', roles: ['supervisor'], agentOwn: false, body: actionBodies.priority, update: reprioritizeUpdate as never }),
   spec({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate as never }),
   spec({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate as never }),
   spec({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate as never }),
