@@ -22,14 +22,14 @@ export function createAssignActivities({ db }: AssignDeps) {
      * eligible (the workflow then waits in the department queue and tries again).
      */
     async assignComplaint(cmd: AssignCommand): Promise<AssignmentOutcome> {
-      const assignee = await assignLeastLoaded(db, {
+      const { assignee, nextShiftAt } = await assignLeastLoaded(db, {
         complaintId: cmd.complaintId,
         department: cmd.department,
         category: cmd.category,
         language: cmd.language,
         transition: { seq: cmd.seq, event: { type: 'assigned', actor: { subject: 'router', role: 'system' }, at: cmd.at } },
       });
-      return { assignee, department: cmd.department };
+      return { assignee, department: cmd.department, nextShiftAt };
     },
   };
 }

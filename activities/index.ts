@@ -5,6 +5,7 @@ import { createAssignActivities } from './assign';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createPersistActivities } from './persist';
+import { createRoutingActivities } from './routing';
 import { createSurveyActivities } from './survey';
 import { createTriageActivities } from './triage';
 
@@ -17,6 +18,9 @@ export interface ActivityDeps {
   surveySecret: string;
   /** Where survey links point: the API as customers reach it. */
   publicBaseUrl: string;
+  unassignedEscalationMs: number;
+  /** Nudges waiting complaints' workflows (a Temporal client's signal, injected by the worker). */
+  wakeComplaints: (ids: string[]) => Promise<void>;
 }
 
 /** All activities of the complaint workflow, over injected dependencies. */
@@ -28,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     ...createNotifyActivities(deps),
     ...createSurveyActivities(deps),
+    ...createRoutingActivities(deps),
   };
 }
 

@@ -12,6 +12,7 @@ export interface TriageDeps {
   rules: CompiledRules;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
+  unassignedEscalationMs: number;
 }
 
 export interface TriageRequest {
@@ -42,7 +43,7 @@ function firstSentence(text: string): string {
   return s.length > 140 ? `${s.slice(0, 139)}…` : s;
 }
 
-export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy }: TriageDeps) {
+export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy, unassignedEscalationMs }: TriageDeps) {
   return {
     /** Classifies the complaint, routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
@@ -61,6 +62,7 @@ export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy
         summary: firstSentence(req.subject ?? req.body),
         decidedBy: verdict.category ? `rule:${verdict.category.hits.join(',')}` : 'fallback',
         sla: slaPolicy,
+        unassignedEscalationMs,
       };
       await applyTransition(db, {
         complaintId: req.complaintId,
@@ -75,7 +77,7 @@ export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy
           keywords: outcome.keywords,
           summary: outcome.summary,
         },
-        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: resolveTargets(slaPolicy, priority, category) } },
+        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: resolveTargets(slaPolicy, priority, category), unassignedEscalationMs: undefined } },
       });
       return outcome;
     },

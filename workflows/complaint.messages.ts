@@ -75,6 +75,18 @@ export const surveyUpdate = defineUpdate<ActionResult, [SurveyArgs]>('survey');
 /** A handler got room or a shift started: an unassigned complaint should try assignment again now. */
 export const wakeSignal = defineSignal('wake');
 
+export interface ReleaseArgs {
+  handlerId: string;
+  reason: string;
+}
+
+/**
+ * The handler was deactivated or their capacity cut: a complaint still assigned to them goes back to its
+ * department queue and is routed again. A signal: the admin's change is already done and owes the
+ * complaint no answer, and a repeated or late one is ignored (the complaint is no longer theirs).
+ */
+export const releaseSignal = defineSignal<[ReleaseArgs]>('release');
+
 /** Failure types the workflow raises; the API maps them onto its error catalogue. */
 export const INVALID_STATE = 'INVALID_STATE';
 export const INVALID_ARGUMENT = 'INVALID_ARGUMENT';

@@ -28,6 +28,7 @@ import {
   INVALID_ARGUMENT,
   INVALID_STATE,
   noteUpdate,
+  releaseSignal,
   reopenUpdate,
   resolveUpdate,
   reprioritizeUpdate,
@@ -72,6 +73,13 @@ export interface WorkflowMemory {
   fired: string[];
   survey?: { nonce: string; status: 'pending' | 'answered' | 'expired'; score?: number; comment?: string };
   reopenCount: number;
+  /** When the complaint last went into its department queue (for the unassigned escalation). */
+  queuedAtMs?: number;
+  /** Nobody eligible on shift: when the first shift starts. */
+  nextShiftAt?: number;
+  unassignedEscalationMs?: number;
+  /** A release asked for by a signal, carried out by the main loop. */
+  release?: { handlerId: string; reason: string };
 }
 
 export interface ComplaintOutcome {
@@ -198,7 +206,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       m.resolution = resolution.trim();
       m.clock.resolvedAtMs = Date.now(); // stops the resolution clock
       // Both writes are queued now, so the customer hears of the resolution before the survey invitation.
-      await Promise.all([record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution }), notify('resolution', 'customer', { text: m.resolution })]);
+      await Promise.all([record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution }), notify('resolution', 'customer', { text: m.resolution }), wakeQueue(m.department)]);
       return { id: input.id, status: 'resolved' as const };
     },
     { validator: ({ resolution, actor }) => (allow('resolve', actor), nonEmpty('resolution', resolution)) },
@@ -258,8 +266,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   setHandler(
     transferUpdate,
     async ({ department, reason, actor }) => {
+      const from = m.department;
       await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, department })));
-      Object.assign(m, { department, assignee: null, status: 'triaged' });
+      Object.assign(m, { department, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
+      m.fired = m.fired.filter((k) => k !== 'unassigned');
+      await wakeQueue(from);
       changed();
       syncSearchAttributes();
       return result();
@@ -331,7 +342,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     withdrawUpdate,
     async ({ reason, actor }) => {
       resumeClock();
-      await record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn');
+      await Promise.all([record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn'), wakeQueue(m.department)]);
       return result();
     },
     { validator: ({ reason, actor }) => (allow('withdraw', actor), nonEmpty('reason', reason)) },
@@ -356,6 +367,26 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   );
 
   setHandler(wakeSignal, () => changed());
+  setHandler(releaseSignal, ({ handlerId, reason }) => {
+    // Only a complaint still with that handler is released; a late or repeated signal changes nothing.
+    if (m.assignee === handlerId && ['assigned', 'in_progress', 'pending_customer'].includes(m.status)) {
+      m.release = { handlerId, reason };
+      changed();
+    }
+  });
+
+  /** A place in the department freed up: let the complaints waiting there try again now. */
+  const wakeQueue = (department: string | undefined): Promise<unknown> => (department ? serial(() => acts.wakeDepartmentQueue(department)) : Promise.resolve());
+
+  async function releaseIfAsked(): Promise<void> {
+    const r = m.release;
+    m.release = undefined;
+    if (!r || m.assignee !== r.handlerId) return;
+    m.assignee = null;
+    m.queuedAtMs = Date.now();
+    m.fired = m.fired.filter((k) => k !== 'unassigned');
+    await record('unassigned', SYSTEM, { handlerId: r.handlerId, reason: r.reason }, 'triaged', { assignee: null });
+  }
 
   function resumeClock(): void {
     const open = m.clock.pauses.find((p) => p.toMs === undefined);
@@ -369,13 +400,15 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     m.fired = [];
     m.survey = undefined;
     const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
+    if (status === 'triaged') m.queuedAtMs = Date.now();
     await Promise.all([record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null }), notify('reopened', 'assignee', { reason })]);
   }
 
   async function tryAssign(): Promise<void> {
-    const { assignee } = await serial(() =>
+    const { assignee, nextShiftAt } = await serial(() =>
       acts.assignComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
     );
+    m.nextShiftAt = nextShiftAt;
     // A supervisor may have acted while the activity ran; that decision stands.
     if (assignee && m.status === 'triaged') {
       Object.assign(m, { status: 'assigned', assignee });
@@ -409,6 +442,16 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     return next;
   }
 
+  /** Escalates once to level 1 when nobody has taken the complaint for too long; returns when that will be. */
+  async function escalateIfUnassigned(): Promise<number | undefined> {
+    if (m.status !== 'triaged' || m.queuedAtMs === undefined || m.unassignedEscalationMs === undefined || m.fired.includes('unassigned')) return undefined;
+    const at = m.queuedAtMs + m.unassignedEscalationMs;
+    if (at > Date.now()) return at;
+    m.fired.push('unassigned');
+    await escalateTo(1, 'unassigned_too_long', SYSTEM);
+    return undefined;
+  }
+
   async function breach(level: number, reason: string): Promise<void> {
     if (!m.breached) {
       m.breached = true;
@@ -420,12 +463,15 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   /** Works the complaint while it is open: assignment, SLA timers, and whatever the handlers do. */
   async function openPhase(): Promise<void> {
     while (OPEN.includes(m.status)) {
+      await releaseIfAsked();
       if (m.status === 'triaged') await tryAssign();
       if (!OPEN.includes(m.status)) break;
       const due = await fireDueTiers();
+      const unassignedAt = await escalateIfUnassigned();
       if (!OPEN.includes(m.status)) break;
-      const recheck = m.status === 'triaged' ? Date.now() + QUEUE_RECHECK_MS : undefined;
-      const wakeAt = Math.min(due ?? Infinity, recheck ?? Infinity);
+      // Waiting in the queue: re-check on a timer (the safety net), at the next shift start, or when woken.
+      const queued = m.status === 'triaged' ? [Date.now() + QUEUE_RECHECK_MS, m.nextShiftAt ?? Infinity, unassignedAt ?? Infinity] : [];
+      const wakeAt = Math.min(due ?? Infinity, ...queued);
       const seen = version;
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) await carryOn();
@@ -488,7 +534,16 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     const triage = await serial(() =>
       acts.triageComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), subject: input.subject, body: input.body, declaredLanguage: input.customer.language }),
     );
-    Object.assign(m, { status: 'triaged', category: triage.category, priority: triage.priority, department: triage.department, language: triage.language, sla: triage.sla });
+    Object.assign(m, {
+      status: 'triaged',
+      category: triage.category,
+      priority: triage.priority,
+      department: triage.department,
+      language: triage.language,
+      sla: triage.sla,
+      unassignedEscalationMs: triage.unassignedEscalationMs,
+      queuedAtMs: Date.now(),
+    });
     changed();
     syncSearchAttributes();
     await notify('acknowledgement', 'customer');

@@ -9,6 +9,7 @@ import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
+import { wakeComplaintsWith } from '../temporal/signals';
 import { createComplaintWorker } from '../worker';
 
 /** Opens the configured database, applies migrations and seeds routing on first start. */
@@ -20,7 +21,7 @@ export async function prepareDatabase(config: Config): Promise<Database> {
 }
 
 /** Builds the complaint worker with every dependency wired from config. */
-export async function startWorker(config: Config, address: string, database: Database): Promise<{ worker: Worker; running: Promise<void> }> {
+export async function startWorker(config: Config, address: string, database: Database, client: Client): Promise<{ worker: Worker; running: Promise<void> }> {
   const routing = loadRoutingFile(config.files.routing);
   const connection = await connectWorker(config.temporal, address);
   const worker = await createComplaintWorker({
@@ -33,6 +34,8 @@ export async function startWorker(config: Config, address: string, database: Dat
       slaPolicy: loadSlaPolicy(config.files.slaPolicy),
       surveySecret: config.surveys.secret,
       publicBaseUrl: config.surveys.publicBaseUrl,
+      unassignedEscalationMs: routing.unassignedEscalationAfter,
+      wakeComplaints: wakeComplaintsWith(client),
     },
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,

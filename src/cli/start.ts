@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const temporal = await temporalFor(config);
   const database = await prepareDatabase(config);
   const { client, close: closeClient } = await connectClient(config.temporal, temporal.address);
-  const { worker, running } = await startWorker(config, temporal.address, database);
+  const { worker, running } = await startWorker(config, temporal.address, database, client);
   const app = await startApi(config, database, client);
   console.log(banner(config, `http://${config.api.host}:${config.api.port}`, temporal.server?.uiUrl, database.kind));
 

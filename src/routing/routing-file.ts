@@ -1,12 +1,26 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../shared/constants';
 import { defaultsFile, readConfigFile } from '../lib/config-file';
+import { parseDuration } from '../sla/policy';
+import { shiftSchema } from './shift';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" or "-"');
 
 const routingSchema = z
   .object({
     defaultDepartment: slug,
+    /** A complaint nobody could take for this long escalates to level 1 (the team lead). */
+    unassignedEscalationAfter: z
+      .string()
+      .default('30m')
+      .transform((v, ctx) => {
+        const d = parseDuration(v);
+        if (!d || !('ms' in d)) {
+          ctx.addIssue({ code: 'custom', message: `"${v}" is not a duration like 30m or 2h` });
+          return z.NEVER;
+        }
+        return d.ms;
+      }),
     departments: z
       .array(
         z.object({
@@ -30,6 +44,7 @@ const routingSchema = z
           languages: z.array(z.enum(LANGUAGES)).min(1),
           capacity: z.number().int().min(0),
           active: z.boolean().default(true),
+          shift: shiftSchema.optional(),
         }),
       )
       .default([]),

@@ -49,6 +49,8 @@ export interface TriageOutcome {
   /** The SLA policy this complaint is held to, pinned at triage (recorded in history, so a later
    *  change of the policy file never moves the deadlines of complaints already running). */
   sla: SlaPolicy;
+  /** A complaint nobody could take for this long escalates to level 1. */
+  unassignedEscalationMs: number;
 }
 
 /** The SLA as GET shows it. */
@@ -64,6 +66,8 @@ export interface SlaView {
 export interface AssignmentOutcome {
   assignee: string | null;
   department: string;
+  /** Nobody eligible is on shift: when the first eligible shift starts (epoch ms). */
+  nextShiftAt?: number;
 }
 
 /** The live state the workflow answers `statusQuery` with. */

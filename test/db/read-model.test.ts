@@ -75,7 +75,8 @@ describe('assignment', () => {
     await applyTransition(database.db, { complaintId: c.id, seq: 2, status: 'triaged', event: { type: 'triaged', actor, at: new Date().toISOString() } });
     return c.id;
   };
-  const assign = (id: string, language = 'en') =>
+  const assign = async (id: string, language = "en") => (await assignLeastLoadedRaw(id, language)).assignee;
+  const assignLeastLoadedRaw = (id: string, language: string) =>
     assignLeastLoaded(database.db, { complaintId: id, department: 'billing', category: 'billing', language, transition: { seq: 3, event: { type: 'assigned', actor, at: new Date().toISOString() } } });
 
   it('picks the least-loaded speaker of the language, round-robin among equals, and is idempotent', async () => {

@@ -8,6 +8,7 @@ import { devApiTokens } from '../../src/config';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { compileRules, loadTriageRules } from '../../src/triage/rules';
+import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -40,8 +41,10 @@ export interface TestStack {
 }
 
 /** Activity dependencies as the real worker wires them. */
-export function activityDeps(database: TestDatabase, slaPolicyFile?: string) {
+export function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}) {
   return {
+    unassignedEscalationMs: loadRoutingFile().unassignedEscalationAfter,
+    wakeComplaints,
     db: database.db,
     rules: compileRules(loadTriageRules()),
     defaultDepartment: loadRoutingFile().defaultDepartment,
@@ -63,16 +66,16 @@ export async function startTestStack(name: string): Promise<TestStack> {
   const taskQueue = uniqueTaskQueue(name);
   const database = await createTestDatabase();
   const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
   const worker = await createComplaintWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: activityDeps(database),
+    deps: activityDeps(database, undefined, wakeComplaintsWith(client)),
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
   const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET });
   return {
     app,

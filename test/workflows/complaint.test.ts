@@ -13,6 +13,7 @@ import { handlers, surveys } from '../../src/db/schema';
 import { zonedInstant } from '../../src/shared/zoned-time';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { complaintWorkflow } from '../../workflows';
 import { awaitCustomerUpdate, customerReplyUpdate, noteUpdate, reprioritizeUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -58,7 +59,7 @@ const supervisor = { subject: 'sup', role: 'supervisor' as const };
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFile?: string): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(activityDeps(database, slaPolicyFile)) });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(activityDeps(database, slaPolicyFile, wakeComplaintsWith(env.client))) });
   return worker.runUntil(fn(taskQueue));
 }
 

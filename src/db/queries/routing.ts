@@ -1,4 +1,5 @@
 import { and, arrayContains, asc, count, eq, sql } from 'drizzle-orm';
+import { isWorkingTime, nextWorkingInstant } from '../../shared/business-time';
 import type { RoutingFile } from '../../routing/routing-file';
 import type { Db } from '../client';
 import { departments, handlers, type DepartmentRow, type HandlerRow } from '../schema';
@@ -29,6 +30,7 @@ export async function seedRouting(db: Db, file: RoutingFile): Promise<boolean> {
           languages: h.languages,
           capacity: h.capacity,
           active: h.active,
+          shift: h.shift ?? null,
         })),
       );
     }
@@ -56,6 +58,12 @@ export async function getHandler(db: Db, id: string): Promise<HandlerRow | undef
   return row;
 }
 
+export interface AssignResult {
+  assignee: string | null;
+  /** When nobody is on shift: the earliest instant an eligible handler's shift starts. */
+  nextShiftAt?: number;
+}
+
 export interface AssignRequest {
   complaintId: string;
   department: string;
@@ -71,13 +79,14 @@ export interface AssignRequest {
  * capacity re-checked under the lock, so concurrent assignments can never push a handler over capacity.
  * Idempotent: a retry finds the complaint already assigned and returns that handler.
  */
-export async function assignLeastLoaded(db: Db, req: AssignRequest): Promise<string | null> {
+export async function assignLeastLoaded(db: Db, req: AssignRequest, nowMs: number = Date.now()): Promise<AssignResult> {
   return db.transaction(async (tx) => {
     const current = await getComplaint(tx, req.complaintId);
-    if (current?.assignee && current.version >= req.transition.seq) return current.assignee;
+    if (current?.assignee && current.version >= req.transition.seq) return { assignee: current.assignee };
     const langOk = req.language === 'zh' || req.language === 'en' ? arrayContains(handlers.languages, [req.language]) : undefined;
-    const [pick] = await tx
-      .select({ id: handlers.id })
+    // Every eligible handler is locked in load order; the first one on shift now takes it.
+    const candidates = await tx
+      .select({ id: handlers.id, shift: handlers.shift })
       .from(handlers)
       .where(
         and(
@@ -89,9 +98,12 @@ export async function assignLeastLoaded(db: Db, req: AssignRequest): Promise<str
         ),
       )
       .orderBy(sql`${handlers.openCount}::float8 / nullif(${handlers.capacity}, 0)`, sql`${handlers.lastAssignedAt} asc nulls first`, asc(handlers.id))
-      .limit(1)
       .for('update');
-    if (!pick) return null;
+    const pick = candidates.find((c) => !c.shift || isWorkingTime(c.shift, nowMs));
+    if (!pick) {
+      const starts = candidates.map((c) => nextWorkingInstant(c.shift!, nowMs));
+      return { assignee: null, nextShiftAt: starts.length > 0 ? Math.min(...starts) : undefined };
+    }
     await applyTransitionTx(tx, {
       ...req.transition,
       complaintId: req.complaintId,
@@ -99,6 +111,6 @@ export async function assignLeastLoaded(db: Db, req: AssignRequest): Promise<str
       patch: { assignee: pick.id, department: req.department },
       event: { ...req.transition.event, data: { ...req.transition.event.data, assignee: pick.id, department: req.department } },
     });
-    return pick.id;
+    return { assignee: pick.id };
   });
 }

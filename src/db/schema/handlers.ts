@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { BusinessCalendar } from '../../shared/sla-types';
 import { departments } from './departments';
 
 /**
@@ -21,6 +22,8 @@ export const handlers = pgTable(
     capacity: integer('capacity').notNull(),
     openCount: integer('open_count').notNull().default(0),
     active: boolean('active').notNull().default(true),
+    /** Working hours in the handler's zone; null means always on shift. Holidays are the handler's own. */
+    shift: jsonb('shift').$type<BusinessCalendar>(),
     lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true, mode: 'date' }),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
