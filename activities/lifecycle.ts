@@ -41,18 +41,24 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
       });
     },
 
-    /** Moves the complaint to another department's queue (unassigned), which must exist. */
-    async transferComplaint(cmd: Step & { department: string }): Promise<void> {
-      await db.transaction(async (tx) => {
+    /**
+     * Moves the complaint to another department's queue (unassigned), which must exist. A department that
+     * does not serve the complaint's category takes it as its own main category: the transfer says what
+     * kind of matter it is, and the new department's handlers must be able to pick it up.
+     */
+    async transferComplaint(cmd: Step & { department: string; category?: string }): Promise<{ category: string | undefined }> {
+      return db.transaction(async (tx) => {
         const [d] = await tx.select().from(departments).where(eq(departments.id, cmd.department));
         if (!d) throw refuse('NOT_FOUND', `no department ${cmd.department}`);
+        const category = cmd.category && d.categories.includes(cmd.category) ? cmd.category : (d.categories[0] ?? cmd.category);
         await applyTransitionTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
           status: 'triaged',
-          patch: { department: d.id, assignee: null },
-          event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, reason: cmd.reason } },
+          patch: { department: d.id, assignee: null, category },
+          event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, category, reason: cmd.reason } },
         });
+        return { category };
       });
     },
 

@@ -1,6 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { complaints } from '../src/db/schema';
+import { waitingInDepartment } from '../src/db/queries/queues';
 
 export interface RoutingDeps {
   db: Db;
@@ -8,7 +7,7 @@ export interface RoutingDeps {
 }
 
 /** How many waiting complaints one freed place wakes: enough to fill it, few enough to stay cheap. */
-const WAKE_BATCH = 20;
+export const WAKE_BATCH = 20;
 
 export function createRoutingActivities({ db, wakeComplaints }: RoutingDeps) {
   return {
@@ -17,14 +16,9 @@ export function createRoutingActivities({ db, wakeComplaints }: RoutingDeps) {
      * assignment now instead of at their next re-check. A lost wake-up costs minutes, never a complaint.
      */
     async wakeDepartmentQueue(department: string): Promise<number> {
-      const waiting = await db
-        .select({ id: complaints.id })
-        .from(complaints)
-        .where(and(eq(complaints.status, 'triaged'), eq(complaints.department, department)))
-        .orderBy(asc(complaints.createdAt))
-        .limit(WAKE_BATCH);
-      await wakeComplaints(waiting.map((w) => w.id));
-      return waiting.length;
+      const ids = await waitingInDepartment(db, department, WAKE_BATCH);
+      await wakeComplaints(ids);
+      return ids.length;
     },
   };
 }

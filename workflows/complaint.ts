@@ -267,8 +267,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     transferUpdate,
     async ({ department, reason, actor }) => {
       const from = m.department;
-      await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, department })));
-      Object.assign(m, { department, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
+      const moved = await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, department, category: m.category })));
+      Object.assign(m, { department, category: moved?.category ?? m.category, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
       m.fired = m.fired.filter((k) => k !== 'unassigned');
       await wakeQueue(from);
       changed();

@@ -13,6 +13,7 @@ import { createComplaintLookup } from './complaint-lookup';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
+import { routingRoutes } from './routes/routing';
 import { surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
 
@@ -79,5 +80,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(actionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   await app.register(auditRoutes({ db: deps.database.db }));
+  await app.register(routingRoutes({ db: deps.database.db, engine }));
   return app;
 }

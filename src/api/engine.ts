@@ -3,7 +3,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { COMPLAINT_WORKFLOW_TYPE, TASK_QUEUE, complaintWorkflowId } from '../shared/constants';
 import { CHANNEL_ATTR, STATUS_ATTR } from '../shared/search-attributes';
 import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../shared/types';
-import { INVALID_ARGUMENT, INVALID_STATE, NOT_FOUND, statusQuery } from '../../workflows/complaint.messages';
+import { INVALID_ARGUMENT, INVALID_STATE, NOT_FOUND, releaseSignal, statusQuery, wakeSignal } from '../../workflows/complaint.messages';
 import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
 
 /** gRPC codes that mean "the engine cannot take this now", as opposed to "this request is wrong". */
@@ -87,6 +87,16 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
         if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
         throw err;
       }
+    },
+
+    /** Sends each complaint back to its queue if it is still with the handler (best effort per complaint). */
+    async release(ids: string[], handlerId: string, reason: string): Promise<void> {
+      await Promise.allSettled(ids.map((id) => withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).signal(releaseSignal, { handlerId, reason }))));
+    },
+
+    /** Nudges waiting complaints to try assignment now (best effort: each also re-checks on a timer). */
+    async wake(ids: string[]): Promise<void> {
+      await Promise.allSettled(ids.map((id) => withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).signal(wakeSignal))));
     },
 
     /** Waits (briefly) for a run that is finishing, e.g. one that has just written "closed". */

@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTransition, getComplaint, insertComplaint } from '../../src/db/queries/complaints';
 import { assignLeastLoaded, seedRouting } from '../../src/db/queries/routing';
 import { getTimeline } from '../../src/db/queries/timeline';
-import { complaints, departments, handlers } from '../../src/db/schema';
+import { complaintEvents, complaints, departments, handlers } from '../../src/db/schema';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -102,6 +102,39 @@ describe('assignment', () => {
       const [{ n: assigned }] = (await database.db.select({ n: sql<number>`count(*)::int` }).from(complaints).where(eq(complaints.assignee, h))) as [{ n: number }];
       expect(assigned).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it('200 complaints at once: no handler over capacity, no complaint assigned twice', async () => {
+    await database.db.update(handlers).set({ openCount: 0, capacity: 40, lastAssignedAt: null }).where(eq(handlers.departmentId, 'billing'));
+    const ids = await Promise.all(Array.from({ length: 200 }, () => triaged()));
+    const picks = await Promise.all(ids.map((id) => assign(id)));
+    expect(picks.filter((p) => p !== null)).toHaveLength(80); // two handlers × 40
+    const rows = await database.db.select({ assignee: complaints.assignee, n: sql<number>`count(*)::int` }).from(complaints).where(inArray(complaints.id, ids)).groupBy(complaints.assignee);
+    const byHandler = Object.fromEntries(rows.map((r) => [r.assignee ?? 'none', r.n]));
+    expect(byHandler).toEqual({ 'h-li': 40, 'h-carol': 40, none: 120 });
+    for (const h of ['h-li', 'h-carol']) expect(await openCount(h)).toBe(40);
+    // Each assigned complaint has exactly one "assigned" event.
+    const twice = await database.db
+      .select({ id: complaintEvents.complaintId })
+      .from(complaintEvents)
+      .where(and(eq(complaintEvents.type, 'assigned'), inArray(complaintEvents.complaintId, ids)))
+      .groupBy(complaintEvents.complaintId)
+      .having(sql`count(*) > 1`);
+    expect(twice).toEqual([]);
+  });
+
+  it('only handlers on shift now are eligible; otherwise the next shift start is returned', async () => {
+    await database.db.update(handlers).set({ openCount: 0, capacity: 10 }).where(eq(handlers.departmentId, 'billing'));
+    // Both billing handlers work only on Sundays 09:00-10:00 UTC; "now" is a Monday noon.
+    const sundays = { timeZone: 'UTC', week: [[[540, 600]], [], [], [], [], [], []] as [number, number][][], exceptions: {} };
+    await database.db.update(handlers).set({ shift: sundays }).where(eq(handlers.departmentId, 'billing'));
+    const monday = Date.parse('2026-11-30T12:00:00Z');
+    const id = await triaged();
+    const r = await assignLeastLoaded(database.db, { complaintId: id, department: 'billing', category: 'billing', language: 'en', transition: { seq: 3, event: { type: 'assigned', actor, at: new Date().toISOString() } } }, monday);
+    expect(r).toEqual({ assignee: null, nextShiftAt: Date.parse('2026-12-06T09:00:00Z') });
+    const onShift = await assignLeastLoaded(database.db, { complaintId: id, department: 'billing', category: 'billing', language: 'en', transition: { seq: 3, event: { type: 'assigned', actor, at: new Date().toISOString() } } }, Date.parse('2026-12-06T09:30:00Z'));
+    expect(onShift.assignee).not.toBeNull();
+    await database.db.update(handlers).set({ shift: null }).where(eq(handlers.departmentId, 'billing'));
   });
 
   it('resolving frees the handler: load follows the status', async () => {

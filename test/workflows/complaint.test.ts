@@ -234,6 +234,21 @@ describe('complaintWorkflow: lifecycle', () => {
     });
   });
 
+  it('escalates to level 1 when nobody could take it for 30 minutes', async () => {
+    await database.db.update(handlers).set({ capacity: 0 }).where(eq(handlers.departmentId, 'quality'));
+    await withWorker(async (taskQueue) => {
+      const i = await input('The toaster arrived broken and defective.');
+      const handle = await start(taskQueue, i, 'triaged');
+      await env.sleep('29 minutes');
+      expect((await events(i.id)).some((e) => e.type === 'escalated')).toBe(false);
+      await env.sleep('2 minutes');
+      const escalated = (await events(i.id)).filter((e) => e.type === 'escalated');
+      expect(escalated.map((e) => [e.data.level, e.data.reason])).toEqual([[1, 'unassigned_too_long']]);
+      expect(Date.parse(at(escalated[0]!)) - Date.parse(i.receivedAt)).toBeGreaterThanOrEqual(30 * 60_000);
+      await handle.terminate('test over');
+    });
+  });
+
   it('waits in the department queue and re-checks on a durable timer until a handler has room', async () => {
     await database.db.update(handlers).set({ capacity: 0 }).where(eq(handlers.departmentId, 'quality'));
     await withWorker(async (taskQueue) => {

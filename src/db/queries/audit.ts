@@ -25,3 +25,8 @@ export async function listAuditLog(db: Db, f: AuditFilters, limit: number, befor
   const conds = c.filter((x): x is SQL => x !== undefined);
   return db.select().from(auditLog).where(conds.length ? and(...conds) : undefined).orderBy(desc(auditLog.id)).limit(limit);
 }
+
+/** Records an action taken outside any complaint's workflow (settings, staff changes). */
+export async function insertAudit(db: Db, e: { actor: string; role: string; action: string; complaintId?: string; data?: Record<string, unknown> }): Promise<void> {
+  await db.insert(auditLog).values({ at: new Date(), actor: e.actor, role: e.role, action: e.action, complaintId: e.complaintId ?? null, data: e.data ?? {} });
+}

@@ -58,6 +58,17 @@ export async function getHandler(db: Db, id: string): Promise<HandlerRow | undef
   return row;
 }
 
+type Candidate = { id: string; openCount: number; capacity: number; lastAssignedAt: Date | null };
+
+/** Lowest load ratio first; among equals the one assigned least recently (never assigned first), then id. */
+function byLoadThenRoundRobin(a: Candidate, b: Candidate): number {
+  const load = a.openCount / a.capacity - b.openCount / b.capacity;
+  if (load !== 0) return load;
+  const at = (a.lastAssignedAt?.getTime() ?? -Infinity) - (b.lastAssignedAt?.getTime() ?? -Infinity);
+  if (at !== 0 && !Number.isNaN(at)) return at;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export interface AssignResult {
   assignee: string | null;
   /** When nobody is on shift: the earliest instant an eligible handler's shift starts. */
@@ -84,9 +95,10 @@ export async function assignLeastLoaded(db: Db, req: AssignRequest, nowMs: numbe
     const current = await getComplaint(tx, req.complaintId);
     if (current?.assignee && current.version >= req.transition.seq) return { assignee: current.assignee };
     const langOk = req.language === 'zh' || req.language === 'en' ? arrayContains(handlers.languages, [req.language]) : undefined;
-    // Every eligible handler is locked in load order; the first one on shift now takes it.
-    const candidates = await tx
-      .select({ id: handlers.id, shift: handlers.shift })
+    // Every eligible handler is locked, always in id order so that concurrent assignments cannot
+    // deadlock; then the least loaded one on shift now takes it (ties: least recently assigned).
+    const locked = await tx
+      .select({ id: handlers.id, shift: handlers.shift, openCount: handlers.openCount, capacity: handlers.capacity, lastAssignedAt: handlers.lastAssignedAt })
       .from(handlers)
       .where(
         and(
@@ -97,8 +109,9 @@ export async function assignLeastLoaded(db: Db, req: AssignRequest, nowMs: numbe
           langOk,
         ),
       )
-      .orderBy(sql`${handlers.openCount}::float8 / nullif(${handlers.capacity}, 0)`, sql`${handlers.lastAssignedAt} asc nulls first`, asc(handlers.id))
+      .orderBy(asc(handlers.id))
       .for('update');
+    const candidates = locked.sort(byLoadThenRoundRobin);
     const pick = candidates.find((c) => !c.shift || isWorkingTime(c.shift, nowMs));
     if (!pick) {
       const starts = candidates.map((c) => nextWorkingInstant(c.shift!, nowMs));
@@ -113,4 +126,33 @@ export async function assignLeastLoaded(db: Db, req: AssignRequest, nowMs: numbe
     });
     return { assignee: pick.id };
   });
+}
+
+export async function listHandlers(db: Db, departmentId?: string): Promise<HandlerRow[]> {
+  return db.select().from(handlers).where(departmentId ? eq(handlers.departmentId, departmentId) : undefined).orderBy(asc(handlers.id));
+}
+
+export async function getDepartment(db: Db, id: string): Promise<DepartmentRow | undefined> {
+  const [row] = await db.select().from(departments).where(eq(departments.id, id));
+  return row;
+}
+
+/** Inserts a department; false when the id is taken. */
+export async function insertDepartment(db: Db, d: typeof departments.$inferInsert): Promise<boolean> {
+  return (await db.insert(departments).values(d).onConflictDoNothing().returning({ id: departments.id })).length > 0;
+}
+
+export async function updateDepartment(db: Db, id: string, patch: Partial<typeof departments.$inferInsert>): Promise<DepartmentRow | undefined> {
+  const [row] = await db.update(departments).set({ ...patch, updatedAt: new Date() }).where(eq(departments.id, id)).returning();
+  return row;
+}
+
+/** Inserts a handler; false when the id is taken. */
+export async function insertHandler(db: Db, h: typeof handlers.$inferInsert): Promise<boolean> {
+  return (await db.insert(handlers).values(h).onConflictDoNothing().returning({ id: handlers.id })).length > 0;
+}
+
+export async function updateHandler(db: Db, id: string, patch: Partial<typeof handlers.$inferInsert>): Promise<HandlerRow | undefined> {
+  const [row] = await db.update(handlers).set({ ...patch, updatedAt: new Date() }).where(eq(handlers.id, id)).returning();
+  return row;
 }
