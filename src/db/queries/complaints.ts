@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
-import type { Actor, ComplaintWorkflowInput } from '../../shared/types';
+import type { Actor, ComplaintWorkflowInput, SlaView } from '../../shared/types';
 import type { Db } from '../client';
 import { auditLog, complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
 
@@ -23,22 +23,13 @@ export interface TransitionInput {
   status?: ComplaintStatus;
   patch?: Partial<Omit<NewComplaintRow, 'id' | 'version' | 'status' | 'createdAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstRespondedAt'>>;
   /** The SLA as the workflow computed it; times as ISO strings, because payloads cross Temporal as JSON. */
-  sla?: SlaPatch;
+  sla?: SlaView;
   event: TimelineEvent;
-}
-
-export interface SlaPatch {
-  firstResponseDueAt: string | null;
-  resolutionDueAt: string | null;
-  firstRespondedAt: string | null;
-  pausedMs: number;
-  breached: boolean;
-  escalationLevel: number;
 }
 
 const toDate = (s: string | null): Date | null => (s ? new Date(s) : null);
 
-function slaColumns(sla: SlaPatch | undefined): Partial<ComplaintRow> {
+function slaColumns(sla: SlaView | undefined): Partial<ComplaintRow> {
   if (!sla) return {};
   return {
     firstResponseDueAt: toDate(sla.firstResponseDueAt),
