@@ -14,6 +14,7 @@ import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
+import { historyRoutes, type HistoryRouteDeps } from './routes/history';
 import { surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   taskQueue?: string;
   /** Signs survey links; the same secret as the worker's. */
   surveySecret: string;
+  /** Replays workflow histories against the current code (see src/audit/replay.ts). */
+  replay: HistoryRouteDeps['replay'];
 }
 
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
@@ -81,5 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));
+  await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   return app;
 }

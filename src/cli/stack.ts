@@ -2,6 +2,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { buildApp } from '../api/app';
+import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
@@ -52,6 +53,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     tokens: config.api.tokens,
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
+    replay: createReplayer(client),
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'] },
   });
   await app.listen({ host: config.api.host, port: config.api.port });

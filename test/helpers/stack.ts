@@ -4,6 +4,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Work
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/api/app';
+import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
@@ -76,7 +77,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
     deps: activityDeps(database, undefined, wakeComplaintsWith(client)),
   });
   const running = worker.run();
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client) });
   return {
     app,
     client,

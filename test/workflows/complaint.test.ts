@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -15,7 +16,7 @@ import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { complaintWorkflow } from '../../workflows';
-import { awaitCustomerUpdate, customerReplyUpdate, noteUpdate, reprioritizeUpdate, resolveUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
+import { assignUpdate, awaitCustomerUpdate, customerReplyUpdate, noteUpdate, reprioritizeUpdate, resolveUpdate, transferUpdate, withdrawUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
 
@@ -70,6 +71,15 @@ async function start(taskQueue: string, i: ComplaintWorkflowInput, until = 'assi
 }
 
 const events = async (id: string) => getTimeline(database.db, id);
+
+/**
+ * With RECORD_HISTORIES=1 each scenario saves its history to test/histories/<name>.json: the golden
+ * histories that test/workflows/replay.test.ts replays against every future version of the code.
+ */
+async function keepHistory(name: string, handle: { fetchHistory(): Promise<import('@temporalio/common').History> }): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  writeFileSync(path.join('test', 'histories', `${name}.json`), historyToJSON(await handle.fetchHistory()));
+}
 const at = (e: { at: Date }) => e.at.toISOString();
 /** A timer fires at its instant; the workflow task that records it runs a few ms later. */
 const toSecond = (iso: string) => `${iso.slice(0, 19)}Z`;
@@ -126,6 +136,7 @@ describe('complaintWorkflow: lifecycle', () => {
       // The validator refused the blank resolution before it reached history.
       const history = await handle.fetchHistory();
       expect(history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
+      await keepHistory('silence-closes-after-reminder', handle);
     });
   });
 
@@ -156,6 +167,7 @@ describe('complaintWorkflow: lifecycle', () => {
       expect(warnings).toEqual([toSecond(sh(4, 14, 24)), toSecond(sh(6, 11, 36))]); // 80 % of 8 h and of 27 h
       expect(timeline.filter((e) => e.data.template === 'escalation').map((e) => e.data.audience)).toEqual(['level1', 'level2', 'level3']);
       expect((await getComplaint(database.db, i.id))).toMatchObject({ breached: true, escalationLevel: 3 });
+      await keepHistory('escalation-levels-1-2-3', handle);
       await handle.terminate('test over');
     }, policyWithHoliday(holiday));
   });
@@ -178,6 +190,7 @@ describe('complaintWorkflow: lifecycle', () => {
       // The deadline moved out by exactly the paused time.
       expect(Date.parse(resumed.resolutionDueAt!)).toBe(Date.parse(i.receivedAt) + 4 * 3600_000 + resumed.pausedMs);
       expect((await events(i.id)).some((e) => e.type === 'escalated')).toBe(false);
+      await keepHistory('pause-and-resume', handle);
       await handle.terminate('test over');
     });
   });
@@ -197,6 +210,7 @@ describe('complaintWorkflow: lifecycle', () => {
       // Resolution: 4 h from the original start, not from the change.
       expect((await handle.query(statusQuery)).sla!.resolutionDueAt).toBe(new Date(Date.parse(i.receivedAt) + 4 * 3600_000).toISOString());
       expect((await getComplaint(database.db, i.id))!.priority).toBe('P1');
+      await keepHistory('priority-raised', handle);
       await handle.terminate('test over');
     });
   });
@@ -213,6 +227,7 @@ describe('complaintWorkflow: lifecycle', () => {
       const timeline = await events(i.id);
       expect(timeline.some((e) => e.data.template === 'sla_warning' || e.type === 'escalated')).toBe(false);
       expect(await getComplaint(database.db, i.id)).toMatchObject({ surveyScore: 4, surveyStatus: 'answered', status: 'closed' });
+      await keepHistory('good-score-closes', handle);
     });
   });
 
@@ -230,6 +245,7 @@ describe('complaintWorkflow: lifecycle', () => {
       const escalated = (await events(i.id)).find((e) => e.type === 'escalated')!;
       expect(escalated.data).toMatchObject({ level: 1, reason: expect.stringContaining('Nobody fixed it') });
       expect((await events(i.id)).some((e) => e.type === 'reopened')).toBe(true);
+      await keepHistory('low-score-reopens', handle);
       await handle.terminate('test over');
     });
   });
@@ -245,6 +261,7 @@ describe('complaintWorkflow: lifecycle', () => {
       const escalated = (await events(i.id)).filter((e) => e.type === 'escalated');
       expect(escalated.map((e) => [e.data.level, e.data.reason])).toEqual([[1, 'unassigned_too_long']]);
       expect(Date.parse(at(escalated[0]!)) - Date.parse(i.receivedAt)).toBeGreaterThanOrEqual(30 * 60_000);
+      await keepHistory('unassigned-escalates', handle);
       await handle.terminate('test over');
     });
   });
@@ -263,7 +280,55 @@ describe('complaintWorkflow: lifecycle', () => {
       await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Replaced', actor: supervisor }] });
       const [after] = await database.db.select().from(handlers).where(eq(handlers.id, 'h-erin'));
       expect(after!.openCount).toBe(0);
+      await keepHistory('queue-then-assigned', handle);
       await handle.terminate('test over');
+    });
+  });
+});
+
+describe('complaintWorkflow: staff actions', () => {
+  it('reassign, transfer to another department, then withdraw: load follows every move', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('The staff at the desk were rude.');
+      const handle = await start(taskQueue, i);
+      await handle.executeUpdate(assignUpdate, { args: [{ handlerId: 'h-bob', reason: 'speaks to walk-ins', actor: supervisor }] });
+      await expect(handle.executeUpdate(assignUpdate, { args: [{ handlerId: 'h-nobody', reason: 'x', actor: supervisor }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((await handle.query(statusQuery)).assignee).toBe('h-bob');
+      await handle.executeUpdate(transferUpdate, { args: [{ department: 'billing', reason: 'it is about a refund', actor: supervisor }] });
+      for (let t = 0; t < 100 && (await handle.query(statusQuery)).status !== 'assigned'; t++) await new Promise((r) => setTimeout(r, 25));
+      expect(await handle.query(statusQuery)).toMatchObject({ status: 'assigned', department: 'billing', category: 'billing' });
+      expect(await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'sorted it out', actor: { subject: 'test-integrator', role: 'integrator' } }] })).toEqual({ id: i.id, status: 'withdrawn' });
+      expect(await handle.result()).toEqual({ id: i.id, status: 'withdrawn' });
+      const loads = await database.db.select().from(handlers);
+      const row = await getComplaint(database.db, i.id);
+      expect(loads.find((h) => h.id === row!.assignee)!.openCount).toBeGreaterThanOrEqual(0);
+      expect((await events(i.id)).map((e) => e.type).filter((t) => t !== 'notification')).toEqual(['received', 'triaged', 'assigned', 'reassigned', 'transferred', 'assigned', 'withdrawn']);
+      await keepHistory('reassign-transfer-withdraw', handle);
+    });
+  });
+
+  it('a closed complaint reopened later continues in a new run under the same workflow id', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('The staff ignored my question.');
+      const handle = await start(taskQueue, i);
+      await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Answered', actor: supervisor }] });
+      expect(await handle.result()).toEqual({ id: i.id, status: 'closed' });
+      const firstRun = env.client.workflow.getHandle(handle.workflowId, (await handle.describe()).runId);
+      const next = await env.client.workflow.start(complaintWorkflow, {
+        taskQueue,
+        workflowId: `complaint-${i.id}`,
+        args: [{ ...i, reopen: { reason: 'still no answer', actor: supervisor } }],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      });
+      for (let t = 0; t < 100 && (await next.query(statusQuery)).status === 'closed'; t++) await new Promise((r) => setTimeout(r, 25));
+      expect(await next.query(statusQuery)).toMatchObject({ status: 'in_progress' });
+      await next.executeUpdate(resolveUpdate, { args: [{ resolution: 'Answered properly', actor: supervisor }] });
+      expect(await next.result()).toEqual({ id: i.id, status: 'closed' });
+      const types = (await events(i.id)).map((e) => e.type).filter((t) => t !== 'notification');
+      expect(types).toEqual(['received', 'triaged', 'assigned', 'resolved', 'survey_expired', 'closed', 'reopened', 'resolved', 'survey_expired', 'closed']);
+      expect((await getComplaint(database.db, i.id))!.reopenCount).toBe(1);
+      await keepHistory('reopen-after-close-first-run', firstRun);
+      await keepHistory('reopen-after-close-continuation', next);
     });
   });
 });
@@ -290,6 +355,7 @@ describe('complaintWorkflow: long-lived complaints', () => {
       expect(await next.executeUpdate(resolveUpdate, { args: [{ resolution: 'Apologised', actor: supervisor }] })).toEqual({ id: i.id, status: 'resolved' });
       const seqs = (await events(i.id)).map((e) => e.seq);
       expect(new Set(seqs).size).toBe(seqs.length);
+      await keepHistory('continued-as-new', next);
       await next.terminate('test over');
     });
   });
