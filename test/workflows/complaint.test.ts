@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { History } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,7 @@ const events = async (id: string) => getTimeline(database.db, id);
  * With RECORD_HISTORIES=1 each scenario saves its history to test/histories/<name>.json: the golden
  * histories that test/workflows/replay.test.ts replays against every future version of the code.
  */
-async function keepHistory(name: string, handle: { fetchHistory(): Promise<import('@temporalio/common').History> }): Promise<void> {
+async function keepHistory(name: string, handle: { fetchHistory(): Promise<History> }): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   writeFileSync(path.join('test', 'histories', `${name}.json`), historyToJSON(await handle.fetchHistory()));
 }
