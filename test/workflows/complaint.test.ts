@@ -1,6 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { History } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
