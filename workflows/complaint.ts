@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -172,7 +173,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   const escalateTo = async (level: number, reason: string, actor: Actor): Promise<void> => {
     if (level <= m.level) return;
     m.level = Math.min(level, 3);
-    await Promise.all([record('escalated', actor, { level: m.level, reason }), notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason })]);
+    const writes = [record('escalated', actor, { level: m.level, reason }), notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason })];
+    // Added after the first release: the handler hears of an escalation of their complaint too. Guarded
+    // by a patch so that complaints already running (and the golden histories) replay unchanged.
+    if (m.assignee && patched('escalation-notifies-handler')) writes.push(notify('escalation', 'assignee', { level: m.level, reason }));
+    await Promise.all(writes);
   };
 
   setHandler(statusQuery, (): ComplaintState => ({

@@ -165,7 +165,8 @@ describe('complaintWorkflow: lifecycle', () => {
       ]);
       const warnings = timeline.filter((e) => e.data.template === 'sla_warning').map((e) => toSecond(at(e)));
       expect(warnings).toEqual([toSecond(sh(4, 14, 24)), toSecond(sh(6, 11, 36))]); // 80 % of 8 h and of 27 h
-      expect(timeline.filter((e) => e.data.template === 'escalation').map((e) => e.data.audience)).toEqual(['level1', 'level2', 'level3']);
+      // Each level's contacts, and (since the escalation-notifies-handler patch) the handler too.
+      expect(timeline.filter((e) => e.data.template === 'escalation').map((e) => e.data.audience)).toEqual(['level1', 'assignee', 'level2', 'assignee', 'level3', 'assignee']);
       expect((await getComplaint(database.db, i.id))).toMatchObject({ breached: true, escalationLevel: 3 });
       await keepHistory('escalation-levels-1-2-3', handle);
       await handle.terminate('test over');
