@@ -127,3 +127,24 @@ describe('reopening a closed complaint continues it as a linked run', () => {
     expect(again.json()).toEqual({ id: cid, status: 'resolved' });
   });
 });
+
+describe('audit exports', () => {
+  it('streams the audit log as CSV, and the complaint history readable and raw', async () => {
+    const csv = await stack.app.inject({ method: 'GET', url: '/v1/audit/log?format=csv&action=reassigned', headers: auth('auditor') });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,actor,role,action,complaintId,data,hash');
+    expect(lines.length).toBeGreaterThan(1);
+    const history = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}/history`, headers: auth('auditor') })).json();
+    expect(history.runs[0].events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['workflow_started', 'activity_completed', 'update_accepted']));
+    const accepted = history.runs[0].events.find((e: { type: string; name?: string }) => e.type === 'update_accepted' && e.name === 'withdraw');
+    expect(accepted.data).toMatchObject({ actor: { subject: 'dev-integrator', role: 'integrator' } });
+    const raw = await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}/history?format=raw`, headers: auth('auditor') });
+    expect(JSON.parse(raw.body).events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
+    expect((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}/history`, headers: auth('supervisor') })).statusCode).toBe(403);
+    const replay = await stack.app.inject({ method: 'POST', url: '/v1/audit/replay', headers: auth('auditor'), payload: { ids: [id] } });
+    expect(replay.json()).toEqual({ replayed: 1, failures: [] });
+    expect((await stack.app.inject({ method: 'POST', url: '/v1/audit/replay', headers: auth('auditor'), payload: {} })).statusCode).toBe(400);
+  });
+});

@@ -2,7 +2,8 @@ import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
 import type { Actor, ComplaintWorkflowInput, SlaView } from '../../shared/types';
 import type { Db } from '../client';
-import { auditLog, complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
+import { complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
+import { appendAudit } from './audit';
 
 /** A transaction or the database: query functions below work inside either. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -117,7 +118,7 @@ export async function applyTransitionTx(tx: Tx, t: TransitionInput): Promise<boo
   if (!(await insertEvent(tx, t.complaintId, t.seq, t.event))) return false;
   // A person's action also goes to the audit log, in this same transaction: the two never disagree.
   if (t.event.actor.role !== 'system') {
-    await tx.insert(auditLog).values({ at: new Date(t.event.at), actor: t.event.actor.subject, role: t.event.actor.role, action: t.event.type, complaintId: t.complaintId, data: t.event.data ?? {} });
+    await appendAudit(tx, { at: new Date(t.event.at), actor: t.event.actor.subject, role: t.event.actor.role, action: t.event.type, complaintId: t.complaintId, data: t.event.data ?? {} });
   }
   // A step older than the row's version was overtaken (the row already shows a later state): keep the
   // event for the timeline, but never move the row backwards.

@@ -1,8 +1,9 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Every human action, append-only (a trigger refuses UPDATE and DELETE). Written in the same transaction
- * as the timeline event of the action, so the two never disagree.
+ * Every human action, append-only (a trigger refuses UPDATE and DELETE) and hash-chained (see
+ * src/audit/chain.ts). Written in the same transaction as the timeline event of the action, so the two
+ * never disagree.
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -14,6 +15,9 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     complaintId: text('complaint_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** SHA-256 of the previous entry's hash and this entry: editing any entry breaks every hash after it. */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_complaint_idx').on(t.complaintId, t.at), index('audit_log_actor_idx').on(t.actor, t.at)],
 );
