@@ -5,6 +5,7 @@ import { createAssignActivities } from './assign';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createPersistActivities } from './persist';
+import { createRetentionActivities } from './retention';
 import { createRoutingActivities } from './routing';
 import { createSurveyActivities } from './survey';
 import { createTriageActivities } from './triage';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createSurveyActivities(deps),
     ...createRoutingActivities(deps),
+    ...createRetentionActivities(deps),
   };
 }
 

@@ -56,6 +56,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_RULES_FILE: optionalString,
   SLA_POLICY_FILE: optionalString,
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
@@ -96,6 +97,8 @@ export interface Config {
   worker: { maxActivities: number; maxWorkflowTasks: number };
   files: { triageRules?: string; routing?: string; slaPolicy?: string };
   surveys: { secret: string; publicBaseUrl: string };
+  /** Closed complaints keep personal data this many days, then it is redacted. */
+  retentionDays: number;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -185,5 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
+    retentionDays: e.RETENTION_DAYS,
   });
 }

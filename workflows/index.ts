@@ -1,2 +1,3 @@
 // The worker's workflowsPath: workflow functions only, nothing that runs at import.
 export { complaintWorkflow } from './complaint';
+export { retentionWorkflow } from './retention';

@@ -14,6 +14,7 @@ import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
+import { privacyRoutes } from './routes/privacy';
 import { historyRoutes, type HistoryRouteDeps } from './routes/history';
 import { surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
@@ -85,5 +86,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
+  await app.register(privacyRoutes({ db: deps.database.db }));
   return app;
 }

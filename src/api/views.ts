@@ -121,5 +121,6 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     assignedAt: null,
     resolvedAt: null,
     closedAt: null,
+    erasedAt: null,
   };
 }

@@ -10,6 +10,7 @@ import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
+import { ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
 import { createComplaintWorker } from '../worker';
 
@@ -41,6 +42,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
   });
+  await ensureRetentionSchedule(client, config.retentionDays);
   const running = worker.run().finally(() => connection.close());
   return { worker, running };
 }

@@ -148,3 +148,18 @@ describe('audit exports', () => {
     expect((await stack.app.inject({ method: 'POST', url: '/v1/audit/replay', headers: auth('auditor'), payload: {} })).statusCode).toBe(400);
   });
 });
+
+describe('erasure requests', () => {
+  it('only admins erase; the complaint then shows no personal data', async () => {
+    const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'I am Li Lei', customer: { id: 'erase-me', name: 'Li Lei', email: 'li@example.com' } } })).json().id;
+    await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
+    for (const role of ROLES.filter((r) => r !== 'admin')) {
+      expect((await stack.app.inject({ method: 'POST', url: '/v1/customers/erase-me/erasure', headers: auth(role), payload: { reason: 'r' } })).statusCode).toBe(403);
+    }
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/customers/erase-me/erasure', headers: auth('admin'), payload: { reason: 'data subject request' } });
+    expect(r.json()).toEqual({ customerId: 'erase-me', complaints: 1 });
+    const c = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json();
+    expect(c.customer).toMatchObject({ name: null, email: null });
+    expect(c.body).toBe('[redacted]');
+  });
+});

@@ -50,6 +50,8 @@ export const complaints = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true, mode: 'date' }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    /** Personal data redacted (erasure request or retention); the complaint's facts stay for statistics. */
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     // Keyset pagination walks (created_at, id) newest first; the filters below narrow it.
