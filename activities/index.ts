@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/client';
 import type { SlaPolicy } from '../src/shared/sla-types';
+import type { TriageModels } from '../src/nlp';
 import type { CompiledRules } from '../src/triage/rules';
 import { createAssignActivities } from './assign';
 import { createLifecycleActivities } from './lifecycle';
@@ -14,6 +15,9 @@ import { createTriageActivities } from './triage';
 export interface ActivityDeps {
   db: Db;
   rules: CompiledRules;
+  modelCategories: Record<string, string>;
+  /** The trained classifiers, loaded once at worker start. */
+  models: TriageModels;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
   surveySecret: string;

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { eq } from 'drizzle-orm';
+import { arrayContains, eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint } from '../src/db/queries/complaints';
-import { departments, handlers } from '../src/db/schema';
+import { departments, handlers, trainingExamples } from '../src/db/schema';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
 import type { Actor } from '../src/shared/types';
@@ -59,6 +59,36 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
           event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, category, reason: cmd.reason } },
         });
         return { category };
+      });
+    },
+
+    /**
+     * A supervisor corrects the category: kept as a labelled example for retraining, and the complaint
+     * moves to the department serving the new category (back to its queue when that is another one).
+     */
+    async recategorizeComplaint(cmd: Step & { category: string }): Promise<{ department: string; moved: boolean }> {
+      return db.transaction(async (tx) => {
+        const row = await getComplaint(tx, cmd.complaintId);
+        if (!row) throw refuse('NOT_FOUND', `no complaint ${cmd.complaintId}`);
+        const [served] = await tx.select({ id: departments.id }).from(departments).where(arrayContains(departments.categories, [cmd.category])).limit(1);
+        const department = served?.id ?? row.department ?? '';
+        const moved = department !== row.department;
+        await tx.insert(trainingExamples).values({
+          complaintId: row.id,
+          task: 'category',
+          language: row.language,
+          text: [row.subject, row.body].filter(Boolean).join('\n'),
+          label: cmd.category,
+          previousLabel: row.category,
+          actor: cmd.actor.subject,
+        });
+        await applyTransitionTx(tx, {
+          complaintId: cmd.complaintId,
+          seq: cmd.seq,
+          ...(moved ? { status: 'triaged' as const, patch: { category: cmd.category, department, assignee: null } } : { patch: { category: cmd.category } }),
+          event: { type: 'recategorized', actor: cmd.actor, at: cmd.at, data: { from: row.category, to: cmd.category, department, reason: cmd.reason } },
+        });
+        return { department, moved };
       });
     },
 

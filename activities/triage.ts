@@ -1,15 +1,21 @@
-import { applyTransition } from '../src/db/queries/complaints';
-import { departmentForCategory } from '../src/db/queries/routing';
+import { and, count, eq, gte, ne } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import type { SlaPolicy } from '../src/shared/sla-types';
-import type { CompiledRules } from '../src/triage/rules';
-import { FALLBACK_CATEGORY, type Language } from '../src/shared/constants';
+import { applyTransition } from '../src/db/queries/complaints';
+import { departmentServing } from '../src/db/queries/routing';
+import { complaints } from '../src/db/schema';
+import { triageText, type TriageModels, type TriageResult } from '../src/nlp';
+import { FALLBACK_CATEGORY, PRIORITIES, type Language, type Priority } from '../src/shared/constants';
 import { resolveTargets } from '../src/shared/sla-clock';
+import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
+import type { CompiledRules, RuleVerdict } from '../src/triage/rules';
 
 export interface TriageDeps {
   db: Db;
   rules: CompiledRules;
+  /** Model label → our category (triage-rules.yml `modelCategories`). */
+  modelCategories: Record<string, string>;
+  models: TriageModels;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
   unassignedEscalationMs: number;
@@ -22,46 +28,66 @@ export interface TriageRequest {
   subject?: string;
   body: string;
   declaredLanguage?: Language;
+  customerId?: string;
+  /** Vulnerable-customer tags and the like ("Older American", "Servicemember"). */
+  customerTags?: string[];
 }
 
 const SYSTEM: Actor = { subject: 'triage', role: 'system' };
-const CJK = /[\u3400-\u9fff]/g;
-const LATIN = /[A-Za-z]/g;
+/** A complaint from the same customer within this window counts as a repeat. */
+const REPEAT_WINDOW_MS = 90 * 86_400_000;
 
-/** Script ratio is enough to pick zh / en / mixed for routing; a complaint rarely mixes evenly. */
-function detectLanguage(text: string): TriageOutcome['language'] {
-  const zh = text.match(CJK)?.length ?? 0;
-  const en = (text.match(LATIN)?.length ?? 0) / 4; // ~4 letters per English word vs 1 character per Chinese word
-  if (zh === 0 && en === 0) return 'en';
-  const share = zh / (zh + en);
-  return share >= 0.7 ? 'zh' : share <= 0.3 ? 'en' : 'mixed';
+const moreUrgent = (a: Priority, b: Priority): Priority => (PRIORITIES.indexOf(a) <= PRIORITIES.indexOf(b) ? a : b);
+
+/** Keyword rules decide first (they say why); the models decide what no rule settles. */
+function decideCategory(verdict: RuleVerdict, model: TriageResult, map: Record<string, string>): { category: string; decidedBy: string } {
+  if (verdict.category) return { category: verdict.category.label, decidedBy: `rule:${verdict.category.hits.join(',')}` };
+  const mapped = map[model.category.label] ?? model.category.label;
+  return { category: mapped || FALLBACK_CATEGORY, decidedBy: `model:${model.category.model}:${model.category.label}:${model.category.confidence}` };
 }
 
-/** The first sentence, trimmed to a line: enough for a queue view until the models summarise. */
-function firstSentence(text: string): string {
-  const s = text.trim().split(/(?<=[.!?。！？])\s*/u)[0] ?? text;
-  return s.length > 140 ? `${s.slice(0, 139)}…` : s;
+/** The most urgent of the rule's and the model's priorities, with every reason that led there. */
+function decidePriority(verdict: RuleVerdict, model: TriageResult): { priority: Priority; reasons: string[] } {
+  const rule = verdict.priority;
+  const priority = rule ? moreUrgent(rule.level, model.priority) : model.priority;
+  const reasons = [...(rule ? [`${rule.reason}:${rule.hits.join(',')}`] : []), ...model.priorityReasons];
+  return { priority, reasons: [...new Set(reasons.length ? reasons : ['default'])] };
 }
 
-export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy, unassignedEscalationMs }: TriageDeps) {
+export function createTriageActivities({ db, rules, modelCategories, models, defaultDepartment, slaPolicy, unassignedEscalationMs }: TriageDeps) {
+  async function priorComplaints(complaintId: string, customerId: string | undefined, atMs: number): Promise<number> {
+    if (!customerId) return 0;
+    const [row] = await db
+      .select({ n: count() })
+      .from(complaints)
+      .where(and(eq(complaints.customerId, customerId), ne(complaints.id, complaintId), gte(complaints.createdAt, new Date(atMs - REPEAT_WINDOW_MS))));
+    return Number(row?.n ?? 0);
+  }
+
   return {
-    /** Classifies the complaint, routes it to a department, and records it as triaged. */
+    /** Classifies the complaint (rules, then models), routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
       const text = [req.subject, req.body].filter(Boolean).join('\n');
       const verdict = rules.evaluate(text);
-      const category = verdict.category?.label ?? FALLBACK_CATEGORY;
-      const priority = verdict.priority?.level ?? verdict.defaultPriority;
-      const priorityReasons = verdict.priority ? [`${verdict.priority.reason}:${verdict.priority.hits.join(',')}`] : ['default'];
+      const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
+      const model = triageText(models, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
+      const { category, decidedBy } = decideCategory(verdict, model, modelCategories);
+      const { priority, reasons } = decidePriority(verdict, model);
+      const department = await departmentServing(db, category, defaultDepartment);
+      // A department with its own calendar holds its complaints to its own working hours and holidays.
+      const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
       const outcome: TriageOutcome = {
-        language: req.declaredLanguage ?? detectLanguage(text),
+        language: req.declaredLanguage ?? model.language,
         category,
-        department: await departmentForCategory(db, category, defaultDepartment),
+        department: department.id,
         priority,
-        priorityReasons,
-        keywords: verdict.category?.hits ?? [],
-        summary: firstSentence(req.subject ?? req.body),
-        decidedBy: verdict.category ? `rule:${verdict.category.hits.join(',')}` : 'fallback',
-        sla: slaPolicy,
+        priorityReasons: reasons,
+        intent: model.intent.label,
+        sentiment: { label: model.sentiment.label, score: model.sentiment.score },
+        keywords: model.keywords,
+        summary: model.summary,
+        decidedBy,
+        sla,
         unassignedEscalationMs,
       };
       await applyTransition(db, {
@@ -70,14 +96,22 @@ export function createTriageActivities({ db, rules, defaultDepartment, slaPolicy
         status: 'triaged',
         patch: {
           language: outcome.language,
-          category: outcome.category,
+          category,
           department: outcome.department,
-          priority: outcome.priority,
-          priorityReasons: outcome.priorityReasons,
+          priority,
+          priorityReasons: reasons,
+          intent: outcome.intent,
+          sentimentLabel: model.sentiment.label,
+          sentimentScore: model.sentiment.score,
           keywords: outcome.keywords,
           summary: outcome.summary,
         },
-        event: { type: 'triaged', actor: SYSTEM, at: req.at, data: { ...outcome, sla: resolveTargets(slaPolicy, priority, category), unassignedEscalationMs: undefined } },
+        event: {
+          type: 'triaged',
+          actor: SYSTEM,
+          at: req.at,
+          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats },
+        },
       });
       return outcome;
     },

@@ -39,6 +39,10 @@ export interface ReprioritizeArgs extends ByActor {
   priority: 'P1' | 'P2' | 'P3' | 'P4';
   reason: string;
 }
+export interface RecategorizeArgs extends ByActor {
+  category: string;
+  reason: string;
+}
 export interface TransferArgs extends ByActor {
   department: string;
   reason: string;
@@ -64,6 +68,7 @@ export const assignUpdate = defineUpdate<ActionResult, [AssignArgs]>('assign');
 export const escalateUpdate = defineUpdate<ActionResult, [EscalateArgs]>('escalate');
 export const transferUpdate = defineUpdate<ActionResult, [TransferArgs]>('transfer');
 export const reprioritizeUpdate = defineUpdate<ActionResult, [ReprioritizeArgs]>('reprioritize');
+export const recategorizeUpdate = defineUpdate<ActionResult, [RecategorizeArgs]>('recategorize');
 export const noteUpdate = defineUpdate<ActionResult, [TextArgs]>('note');
 export const respondUpdate = defineUpdate<ActionResult, [TextArgs]>('respond');
 export const awaitCustomerUpdate = defineUpdate<ActionResult, [QuestionArgs]>('awaitCustomer');

@@ -32,6 +32,7 @@ import {
   releaseSignal,
   reopenUpdate,
   resolveUpdate,
+  recategorizeUpdate,
   reprioritizeUpdate,
   respondUpdate,
   statusQuery,
@@ -264,6 +265,31 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
         nonEmpty('reason', reason);
         if (!['P1', 'P2', 'P3', 'P4'].includes(priority)) throw refuse(INVALID_ARGUMENT, 'priority must be P1, P2, P3 or P4', 'priority');
         if (priority === m.priority) throw refuse(INVALID_ARGUMENT, `already ${priority}`, 'priority');
+      },
+    },
+  );
+
+  setHandler(
+    recategorizeUpdate,
+    async ({ category, reason, actor }) => {
+      const from = m.department;
+      const r = await unwrap(serial(() => acts.recategorizeComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, category })));
+      m.category = category;
+      if (r.moved) {
+        Object.assign(m, { department: r.department, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
+        m.fired = m.fired.filter((k) => k !== 'unassigned');
+        await wakeQueue(from);
+      }
+      changed();
+      syncSearchAttributes();
+      return result();
+    },
+    {
+      validator: ({ category, reason, actor }) => {
+        allow('recategorize', actor);
+        nonEmpty('category', category);
+        nonEmpty('reason', reason);
+        if (category === m.category) throw refuse(INVALID_ARGUMENT, `already ${category}`, 'category');
       },
     },
   );
@@ -537,7 +563,16 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   } else if (!input.carry) {
     await acts.insertComplaint(input);
     const triage = await serial(() =>
-      acts.triageComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), subject: input.subject, body: input.body, declaredLanguage: input.customer.language }),
+      acts.triageComplaint({
+        complaintId: input.id,
+        seq: ++m.seq,
+        at: now(),
+        subject: input.subject,
+        body: input.body,
+        declaredLanguage: input.customer.language,
+        customerId: input.customer.id,
+        customerTags: input.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+      }),
     );
     Object.assign(m, {
       status: 'triaged',

@@ -6,6 +6,7 @@ import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
+import { loadModels } from '../nlp';
 import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
@@ -25,13 +26,17 @@ export async function prepareDatabase(config: Config): Promise<Database> {
 /** Builds the complaint worker with every dependency wired from config. */
 export async function startWorker(config: Config, address: string, database: Database, client: Client): Promise<{ worker: Worker; running: Promise<void> }> {
   const routing = loadRoutingFile(config.files.routing);
+  const rules = compileRules(loadTriageRules(config.files.triageRules));
+  const models = await loadModels();
   const connection = await connectWorker(config.temporal, address);
   const worker = await createComplaintWorker({
     connection,
     namespace: config.temporal.namespace,
     deps: {
       db: database.db,
-      rules: compileRules(loadTriageRules(config.files.triageRules)),
+      rules,
+      modelCategories: rules.modelCategories,
+      models,
       defaultDepartment: routing.defaultDepartment,
       slaPolicy: loadSlaPolicy(config.files.slaPolicy),
       surveySecret: config.surveys.secret,

@@ -1,5 +1,5 @@
-import { hashString } from './prng';
-import { afinnValence, naturalSentiment } from './natural-en';
+import { FNV_OFFSET, fnvStep, hashFinish, hashString } from './prng';
+import { afinnValence, naturalSentiment, stem } from './natural-en';
 import { normalizeText, tokenizeChinese, tokenizeEnglish } from './tokenize';
 
 /** How a model turns text into features; stored in the model so inference matches training. */
@@ -18,70 +18,94 @@ export interface FeatureSpec {
 /** A sparse bag of hashed features: bucket id → raw count. */
 export type FeatureCounts = Map<number, number>;
 
-function add(counts: FeatureCounts, key: string, weight = 1): void {
-  const b = hashString(key);
-  counts.set(b, (counts.get(b) ?? 0) + weight);
+/**
+ * Per-text memo of the expensive steps (normalising, tokenising, stemming), so several models
+ * reading the same complaint do that work once.
+ */
+export class TextMemo {
+  private norm?: string;
+  private en?: string[];
+  private enSurface?: string[];
+  private zh?: string[];
+  constructor(readonly text: string) {}
+  get normalized(): string {
+    return (this.norm ??= normalizeText(this.text));
+  }
+  get englishTokens(): string[] {
+    // Stemming the surface tokens gives exactly tokenizeEnglish(text) without tokenising twice.
+    return (this.en ??= this.englishSurface.map((w) => (/^[a-z]/.test(w) ? stem(w) : w)));
+  }
+  get englishSurface(): string[] {
+    return (this.enSurface ??= tokenizeEnglish(this.text, false));
+  }
+  get chineseTokens(): string[] {
+    return (this.zh ??= tokenizeChinese(this.text));
+  }
 }
 
-function addWordNgrams(counts: FeatureCounts, tokens: string[], maxN: number): void {
+function add(counts: FeatureCounts, bucket: number, weight = 1): void {
+  counts.set(bucket, (counts.get(bucket) ?? 0) + weight);
+}
+
+function addWordNgrams(counts: FeatureCounts, tokens: string[], maxN: number, mask: number): void {
   for (let i = 0; i < tokens.length; i++) {
-    add(counts, 'w' + tokens[i]);
+    add(counts, hashString('w' + tokens[i]) & mask);
     let gram = tokens[i] as string;
     for (let n = 2; n <= maxN && i + n <= tokens.length; n++) {
       gram += ' ' + tokens[i + n - 1];
-      add(counts, `${n}${gram}`);
+      add(counts, hashString(`${n}${gram}`) & mask);
     }
   }
 }
 
-function addCharNgrams(counts: FeatureCounts, text: string, [minN, maxN]: [number, number]): void {
-  const chars = Array.from(` ${text} `);
-  for (let n = minN; n <= maxN; n++) {
-    for (let i = 0; i + n <= chars.length; i++) {
-      let g = 'c';
-      for (let k = 0; k < n; k++) g += chars[i + k];
-      // A gram of spaces only says nothing.
-      if (g.trim().length > 1) add(counts, g);
+/** Character n-grams hashed incrementally (no substring allocation): the hot loop of inference. */
+function addCharNgrams(counts: FeatureCounts, text: string, [minN, maxN]: [number, number], mask: number): void {
+  const padded = ` ${text} `;
+  const L = padded.length;
+  const start = fnvStep(FNV_OFFSET, 0x63); // 'c': keeps char grams apart from word features
+  for (let i = 0; i < L; i++) {
+    let h = start;
+    for (let n = 1; n <= maxN && i + n <= L; n++) {
+      const code = padded.charCodeAt(i + n - 1);
+      h = fnvStep(h, code);
+      if (n >= minN && !(n === 1 && code === 0x20)) add(counts, hashFinish(h) & mask);
     }
   }
 }
 
 /**
- * Lexicon cues for sentiment: binned AFINN sum and natural's SentimentAnalyzer mean. Bins turn a
- * score into indicator features a linear model can weigh without scaling issues.
+ * Lexicon cues for sentiment: binned AFINN sums (with a 3-word negation window) and natural's
+ * SentimentAnalyzer mean. Bins turn scores into indicators a linear model weighs without scaling.
  */
-function addLexicon(counts: FeatureCounts, surfaceTokens: string[]): void {
+function addLexicon(counts: FeatureCounts, surfaceTokens: string[], mask: number): void {
   let pos = 0;
   let neg = 0;
   for (let i = 0; i < surfaceTokens.length; i++) {
     const v = afinnValence(surfaceTokens[i] as string);
     if (v === 0) continue;
-    const prev = surfaceTokens.slice(Math.max(0, i - 3), i);
-    const negated = prev.some((p) => p === 'not' || p === 'no' || p === 'never' || p.endsWith("n't"));
+    let negated = false;
+    for (let k = Math.max(0, i - 3); k < i; k++) {
+      const p = surfaceTokens[k] as string;
+      if (p === 'not' || p === 'no' || p === 'never' || p.endsWith("n't")) negated = true;
+    }
     const sv = negated ? -v / 2 : v;
     if (sv > 0) pos += sv;
     else neg -= sv;
   }
   const bin = (x: number): string => (x === 0 ? '0' : x <= 2 ? '1' : x <= 5 ? '2' : x <= 9 ? '3' : '4');
-  add(counts, 'Lpos' + bin(pos), 2);
-  add(counts, 'Lneg' + bin(neg), 2);
+  add(counts, hashString('Lpos' + bin(pos)) & mask, 2);
+  add(counts, hashString('Lneg' + bin(neg)) & mask, 2);
   const nat = naturalSentiment(surfaceTokens);
-  add(counts, 'Lnat' + (nat < -0.15 ? '-' : nat > 0.15 ? '+' : '0'), 2);
+  add(counts, hashString('Lnat' + (nat < -0.15 ? '-' : nat > 0.15 ? '+' : '0')) & mask, 2);
 }
 
-/** Extracts hashed feature counts from a text according to the spec. */
-export function extractFeatures(text: string, spec: FeatureSpec): FeatureCounts {
+/** Extracts hashed feature counts from a text (or a memo of it) according to the spec. */
+export function extractFeatures(text: string | TextMemo, spec: FeatureSpec): FeatureCounts {
+  const memo = typeof text === 'string' ? new TextMemo(text) : text;
+  const mask = 2 ** spec.hashBits - 1;
   const counts: FeatureCounts = new Map();
-  const tokens = spec.lang === 'en' ? tokenizeEnglish(text) : tokenizeChinese(text);
-  addWordNgrams(counts, tokens, spec.wordNgrams);
-  if (spec.charNgrams) addCharNgrams(counts, normalizeText(text), spec.charNgrams);
-  if (spec.lexicon) addLexicon(counts, tokenizeEnglish(text, false));
-  const mask = (1 << spec.hashBits) - 1;
-  if (spec.hashBits >= 32) return counts;
-  const folded: FeatureCounts = new Map();
-  for (const [b, c] of counts) {
-    const k = b & mask;
-    folded.set(k, (folded.get(k) ?? 0) + c);
-  }
-  return folded;
+  addWordNgrams(counts, spec.lang === 'en' ? memo.englishTokens : memo.chineseTokens, spec.wordNgrams, mask);
+  if (spec.charNgrams) addCharNgrams(counts, memo.normalized, spec.charNgrams, mask);
+  if (spec.lexicon) addLexicon(counts, memo.englishSurface, mask);
+  return counts;
 }

@@ -57,8 +57,9 @@ export function formatEvaluation(e: Evaluation): string {
     );
   }
   lines.push('', 'confusion matrix (rows = gold, columns = predicted, in label order above):');
+  const cell = Math.max(4, ...e.confusion.flat().map((v) => String(v).length + 1));
   e.labels.forEach((l, i) => {
-    const row = (e.confusion[i] ?? []).map((v) => String(v).padStart(4)).join('');
+    const row = (e.confusion[i] ?? []).map((v) => String(v).padStart(cell)).join('');
     lines.push(`${String(i).padStart(3)} ${l.slice(0, 24).padEnd(24)}${row}`);
   });
   return lines.join('\n');

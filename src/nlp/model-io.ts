@@ -64,7 +64,7 @@ function decodeVarintDeltas(b64: string, n: number): Int32Array {
  * Rounds weights to int8 with one scale per class. Linear text models tolerate this well (we
  * measure the held-out figures on the quantised model), and it makes files 8× smaller than float64.
  */
-export function quantizeWeights(w: ArrayLike<number>, classes: number): { q: Int8Array; scales: number[] } {
+export function quantizeWeights(w: ArrayLike<number>, classes: number): { q: Int8Array; scales: Float32Array } {
   const scales = new Array<number>(classes).fill(0);
   for (let j = 0; j < w.length; j++) {
     const k = j % classes;
@@ -73,13 +73,12 @@ export function quantizeWeights(w: ArrayLike<number>, classes: number): { q: Int
   for (let k = 0; k < classes; k++) scales[k] = Math.fround((scales[k] as number) / 127 || 1);
   const q = new Int8Array(w.length);
   for (let j = 0; j < w.length; j++) q[j] = Math.round((w[j] as number) / (scales[j % classes] as number));
-  return { q, scales };
+  return { q, scales: Float32Array.from(scales) };
 }
 
-/** Packs a classifier into its JSON form (weights and IDF quantised). */
+/** Packs a classifier into its JSON form (IDF quantised; weights are int8 already). */
 export function serializeModel(m: TextClassifier): SerializedModel {
-  const K = m.weights.classes;
-  const { q, scales } = quantizeWeights(m.weights.w, K);
+  const { q, scales } = m;
   let idfMax = 0;
   for (const v of m.idf) idfMax = Math.max(idfMax, v);
   idfMax = Math.fround(idfMax || 1);
@@ -95,8 +94,8 @@ export function serializeModel(m: TextClassifier): SerializedModel {
     idf: Buffer.from(idfQ).toString('base64'),
     idfMax,
     weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
-    scales,
-    bias: Array.from(m.weights.bias, (b) => Math.fround(b)),
+    scales: Array.from(scales),
+    bias: Array.from(m.bias),
   };
 }
 
@@ -109,18 +108,18 @@ export function deserializeModel(s: SerializedModel): TextClassifier {
   const idf = Float32Array.from(idfQ, (v) => (v / 255) * s.idfMax);
   const qb = Buffer.from(s.weights, 'base64');
   if (qb.length !== s.features * K) throw new Error(`model ${s.name}: weight block has the wrong size`);
-  const q = new Int8Array(qb.buffer, qb.byteOffset, qb.length);
-  const w = new Float32Array(q.length);
-  for (let j = 0; j < q.length; j++) w[j] = (q[j] as number) * (s.scales[j % K] as number);
+  const q = Int8Array.from(new Int8Array(qb.buffer, qb.byteOffset, qb.length));
   return {
     name: s.name,
     labels: s.labels,
     spec: s.spec,
     buckets,
     idf,
-    weights: { classes: K, features: s.features, w, bias: Float32Array.from(s.bias) },
+    q,
+    scales: Float32Array.from(s.scales),
+    bias: Float32Array.from(s.bias),
     training: s.training,
-    index: bucketIndex(buckets),
+    index: bucketIndex(buckets, s.spec.hashBits),
   };
 }
 

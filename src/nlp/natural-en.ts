@@ -6,6 +6,7 @@ import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
 import AggressiveTokenizer from 'natural/lib/natural/tokenizers/aggressive_tokenizer';
 import SentimentAnalyzer from 'natural/lib/natural/sentiment/SentimentAnalyzer';
 import { words as naturalStopwords } from 'natural/lib/natural/util/stopwords';
+import { words as naturalStopwordsZh } from 'natural/lib/natural/util/stopwords_zh';
 
 const tokenizer = new AggressiveTokenizer();
 // Unstemmed AFINN: we look up surface words so the lexicon strength stays interpretable.
@@ -13,6 +14,9 @@ const afinn = new SentimentAnalyzer('English', null, 'afinn');
 
 /** English stopwords from natural (used for keywords, not for classification features). */
 export const ENGLISH_STOPWORDS: ReadonlySet<string> = new Set(naturalStopwords);
+
+/** natural's Chinese stopwords: single function characters (的, 了, 我, 在 ...). */
+export const CHINESE_STOP_CHARS: ReadonlySet<string> = new Set(naturalStopwordsZh);
 
 /** natural's AggressiveTokenizer: splits on anything but letters, digits, ' - /. */
 export function naturalWordTokens(text: string): string[] {

@@ -22,3 +22,7 @@ declare module 'natural/lib/natural/sentiment/SentimentAnalyzer' {
 declare module 'natural/lib/natural/util/stopwords' {
   export const words: string[];
 }
+
+declare module 'natural/lib/natural/util/stopwords_zh' {
+  export const words: string[];
+}

@@ -26,17 +26,27 @@ export function shuffleInPlace<T>(items: T[], rng: () => number): T[] {
   return items;
 }
 
-/** FNV-1a over UTF-16 code units, with a final avalanche so low bits are usable as buckets. */
-export function hashString(text: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+/** Initial FNV-1a state. */
+export const FNV_OFFSET = 0x811c9dc5;
+
+/** One FNV-1a step over a UTF-16 code unit (lets callers hash n-grams incrementally). */
+export function fnvStep(h: number, code: number): number {
+  return Math.imul(h ^ code, 0x01000193);
+}
+
+/** Final avalanche so that the low bits are usable as hash buckets. */
+export function hashFinish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** FNV-1a over UTF-16 code units, with a final avalanche. */
+export function hashString(text: string, seed = FNV_OFFSET): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) h = fnvStep(h, text.charCodeAt(i));
+  return hashFinish(h);
 }

@@ -3,7 +3,7 @@ import { naturalWordTokens, stem } from './natural-en';
 const URL = /https?:\/\/\S+|www\.\S+/g;
 const MENTION = /@\w+/g;
 // CFPB masks personal data as XXXX, XX/XX/2019 and {$21000.00}; they carry no topic signal.
-const MASK = /\bx{2,}\b|\bxx\/xx\/(?:\d{2,4}|x{2,4})\b/g;
+const MASK = /\bxx\/xx\/(?:\d{2,4}|x{2,4})\b|\bx{2,}\b/g;
 const MONEY = /\{\$[\d,.]+\}/g;
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const HAN_RUN = /\p{Script=Han}+/gu;

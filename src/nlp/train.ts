@@ -3,7 +3,7 @@ import type { LabelledText } from './csv';
 import { extractFeatures, type FeatureCounts, type FeatureSpec } from './features';
 import { argmax, predictProba, trainLinear, type SparseVector } from './linear';
 import { evaluate, type Evaluation } from './metrics';
-import { deserializeModel, serializeModel } from './model-io';
+import { deserializeModel, quantizeWeights, serializeModel } from './model-io';
 import { hashString } from './prng';
 import { stratifiedSplit } from './split';
 
@@ -16,10 +16,20 @@ export interface TrainOptions {
   holdout: number;
   /** Buckets seen in fewer training documents are dropped (keeps models small, cuts noise). */
   minDf: number;
-  /** L2 strengths tried on a validation split carved from the training part. */
-  l2Grid: number[];
+  /**
+   * Settings tried on a validation split carved from the training part; the best is refitted on
+   * the whole training part. With Adagrad and a fixed epoch budget the step size acts as the main
+   * regulariser, so the grid is over both.
+   */
+  grid: { learningRate: number; l2: number }[];
   epochs: number;
-  learningRate: number;
+  /** Average the end-of-epoch weights (see {@link LinearTrainOptions.average}). */
+  average?: boolean;
+  /**
+   * Class weight = (N / (K · n_k))^power: 0 is unweighted, 1 fully balanced. A small power lifts
+   * rare classes that plain training would never predict, without giving up much accuracy.
+   */
+  classWeightPower?: number;
   textColumn?: string;
   labelColumn?: string;
   source?: string;
@@ -31,7 +41,7 @@ export interface TrainOptions {
 export interface TrainResult {
   model: TextClassifier;
   heldOut: Evaluation | null;
-  tuning: { l2: number; accuracy: number; macroF1: number }[];
+  tuning: { learningRate: number; l2: number; accuracy: number; macroF1: number }[];
 }
 
 /** Hash of the labelled rows in order, so eval can tell whether it sees the training data. */
@@ -76,7 +86,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   const ys = rows.map((r) => labelIdx.get(r.label) as number);
   const split = opts.holdout > 0 ? stratifiedSplit(rows, opts.holdout, opts.seed) : { train: rows.map((_, i) => i), test: [] };
 
-  const totalSteps = rows.length + opts.epochs * (opts.l2Grid.length > 1 ? opts.l2Grid.length + 1 : 1);
+  const totalSteps = rows.length + opts.epochs * (opts.grid.length > 1 ? opts.grid.length + 1 : 1);
   let done = 0;
   const counts = rows.map((r) => {
     const c = extractFeatures(r.text, opts.spec);
@@ -86,9 +96,10 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   opts.onProgress?.(done, totalSteps, 'features');
 
   const vocab = buildVocabulary(counts, split.train, opts.minDf);
-  const index = bucketIndex(vocab.buckets);
+  const index = bucketIndex(vocab.buckets, opts.spec.hashBits);
   const xs = counts.map((c) => vectorize(c, index, vocab.idf));
-  const fit = (trainRows: number[], l2: number, seed: number) =>
+  const classWeights = balancedWeights(split.train.map((i) => ys[i] as number), labels.length, opts.classWeightPower ?? 0);
+  const fit = (trainRows: number[], { l2, learningRate }: { l2: number; learningRate: number }, seed: number) =>
     trainLinear(
       trainRows.map((i) => xs[i] as SparseVector),
       trainRows.map((i) => ys[i] as number),
@@ -97,41 +108,43 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
       {
         l2,
         epochs: opts.epochs,
-        learningRate: opts.learningRate,
+        learningRate,
         seed,
-        onEpoch: () => opts.onProgress?.(++done, totalSteps, `l2=${l2}`),
+        average: opts.average ?? false,
+        classWeights,
+        onEpoch: () => opts.onProgress?.(++done, totalSteps, `lr=${learningRate} l2=${l2}`),
       },
     );
 
   const tuning: TrainResult['tuning'] = [];
-  let bestL2 = opts.l2Grid[0] ?? 1e-5;
-  if (opts.l2Grid.length > 1) {
+  let bestSetting = opts.grid[0] ?? { learningRate: 0.1, l2: 1e-6 };
+  if (opts.grid.length > 1) {
     const trainRows = split.train.map((i) => rows[i] as LabelledText);
     const inner = stratifiedSplit(trainRows, 0.15, opts.seed + 1);
     const innerTrain = inner.train.map((i) => split.train[i] as number);
     const innerVal = inner.test.map((i) => split.train[i] as number);
     let best = -1;
-    for (const l2 of opts.l2Grid) {
-      const e = scoreOn(fit(innerTrain, l2, opts.seed), xs, ys, innerVal, labels);
-      tuning.push({ l2, accuracy: e.accuracy, macroF1: e.macroF1 });
+    for (const setting of opts.grid) {
+      const e = scoreOn(fit(innerTrain, setting, opts.seed), xs, ys, innerVal, labels);
+      tuning.push({ ...setting, accuracy: e.accuracy, macroF1: e.macroF1 });
       // Accuracy first; macro-F1 breaks ties (and near-ties) in favour of the rarer classes.
       const score = e.accuracy + 0.1 * e.macroF1;
       if (score > best) {
         best = score;
-        bestL2 = l2;
+        bestSetting = setting;
       }
     }
   }
-  const weights = fit(split.train, bestL2, opts.seed);
+  const weights = fit(split.train, bestSetting, opts.seed);
 
+  const pruned = pruneZeroRows(vocab, quantizeWeights(weights.w, labels.length), labels.length);
   const raw: TextClassifier = {
     name: opts.name,
     labels,
     spec: opts.spec,
-    buckets: vocab.buckets,
-    idf: vocab.idf,
-    weights,
-    index,
+    ...pruned,
+    bias: Float32Array.from(weights.bias),
+    index: bucketIndex(pruned.buckets, opts.spec.hashBits),
     training: {
       seed: opts.seed,
       holdout: opts.holdout,
@@ -140,7 +153,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
       ...(opts.source ? { source: opts.source } : {}),
       rows: rows.length,
       fingerprint: fingerprintRows(rows),
-      hyper: { l2: bestL2, epochs: opts.epochs, learningRate: opts.learningRate, minDf: opts.minDf },
+      hyper: { l2: bestSetting.l2, learningRate: bestSetting.learningRate, epochs: opts.epochs, minDf: opts.minDf, classWeightPower: opts.classWeightPower ?? 0, average: String(opts.average ?? false) },
     },
   };
   // Round-trip through the file format so the figures are those of the model as shipped.
@@ -154,6 +167,40 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
     model.training.heldOut = { n: heldOut.n, accuracy: round4(heldOut.accuracy), macroF1: round4(heldOut.macroF1) };
   }
   return { model, heldOut, tuning };
+}
+
+/**
+ * Drops features whose int8 weights are all zero: they cannot move a prediction, only the L2 norm,
+ * and they are most of a large vocabulary. The held-out figures are measured after this.
+ */
+function pruneZeroRows(
+  vocab: { buckets: Int32Array; idf: Float32Array },
+  { q, scales }: { q: Int8Array; scales: Float32Array },
+  K: number,
+): { buckets: Int32Array; idf: Float32Array; q: Int8Array; scales: Float32Array } {
+  const keep: number[] = [];
+  for (let j = 0; j < vocab.buckets.length; j++) {
+    for (let k = 0; k < K; k++) {
+      if (q[j * K + k] !== 0) {
+        keep.push(j);
+        break;
+      }
+    }
+  }
+  const outQ = new Int8Array(keep.length * K);
+  keep.forEach((j, r) => outQ.set(q.subarray(j * K, j * K + K), r * K));
+  return {
+    buckets: Int32Array.from(keep, (j) => vocab.buckets[j] as number),
+    idf: Float32Array.from(keep, (j) => vocab.idf[j] as number),
+    q: outQ,
+    scales,
+  };
+}
+
+function balancedWeights(ys: number[], classes: number, power: number): number[] {
+  const n = new Array<number>(classes).fill(0);
+  for (const y of ys) n[y] = (n[y] as number) + 1;
+  return n.map((c) => (c > 0 && power > 0 ? (ys.length / (classes * c)) ** power : 1));
 }
 
 function round4(x: number): number {

@@ -29,6 +29,7 @@ const routingSchema = z
           nameZh: z.string().min(1).optional(),
           categories: z.array(z.string().min(1)).default([]),
           escalationContacts: z.partialRecord(z.enum(['1', '2', '3']), z.array(z.string().min(1))).default({}),
+          calendar: shiftSchema.optional(),
         }),
       )
       .min(1),

@@ -23,20 +23,28 @@ export const shiftSchema = z
   .object({
     timeZone: z.string().refine(isValidTimeZone, 'not an IANA time zone'),
     hours: z.partialRecord(z.enum(DAYS), z.array(interval)),
+    /** Closed dates (YYYY-MM-DD in the zone): a department's holidays. */
+    holidays: z.array(z.iso.date()).max(400).default([]),
   })
   .strict()
-  .transform((s): BusinessCalendar => ({ timeZone: s.timeZone, week: DAYS.map((d) => s.hours[d] ?? []), exceptions: {} }))
+  .transform(
+    (s): BusinessCalendar => ({ timeZone: s.timeZone, week: DAYS.map((d) => s.hours[d] ?? []), exceptions: Object.fromEntries(s.holidays.map((d) => [d, { hours: [] }])) }),
+  )
   .refine((cal) => cal.week.some((d) => d.length > 0), 'a shift needs working hours on at least one day');
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const hhmm = (min: number) => `${pad(Math.floor(min / 60))}:${pad(min % 60)}`;
 
 /** The people-readable form of a stored shift (the inverse of shiftSchema). */
-export function describeShift(cal: BusinessCalendar | null): { timeZone: string; hours: Record<string, string[]> } | null {
+export function describeShift(cal: BusinessCalendar | null): { timeZone: string; hours: Record<string, string[]>; holidays: string[] } | null {
   if (!cal) return null;
   const hours: Record<string, string[]> = {};
   cal.week.forEach((d, i) => {
     if (d.length > 0) hours[DAYS[i]!] = d.map(([a, b]) => `${hhmm(a)}-${hhmm(b)}`);
   });
-  return { timeZone: cal.timeZone, hours };
+  const holidays = Object.entries(cal.exceptions)
+    .filter(([, e]) => e.hours.length === 0)
+    .map(([d]) => d)
+    .sort();
+  return { timeZone: cal.timeZone, hours, holidays };
 }

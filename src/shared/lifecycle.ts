@@ -4,7 +4,7 @@ import type { ComplaintStatus } from './constants';
  * The complaint state machine: which action is allowed from which status. The workflow's update
  * validators consult it, so an illegal action is refused before anything reaches the history.
  */
-export const ACTIONS = ['assign', 'escalate', 'reprioritize', 'transfer', 'note', 'respond', 'awaitCustomer', 'customerReply', 'resolve', 'reopen', 'withdraw', 'survey'] as const;
+export const ACTIONS = ['assign', 'escalate', 'reprioritize', 'recategorize', 'transfer', 'note', 'respond', 'awaitCustomer', 'customerReply', 'resolve', 'reopen', 'withdraw', 'survey'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const OPEN: readonly ComplaintStatus[] = ['triaged', 'assigned', 'in_progress', 'pending_customer'];
@@ -14,6 +14,7 @@ export const ALLOWED_FROM: Readonly<Record<Action, readonly ComplaintStatus[]>> 
   assign: OPEN,
   escalate: OPEN,
   reprioritize: OPEN,
+  recategorize: OPEN,
   transfer: OPEN,
   note: [...OPEN, 'resolved'],
   respond: WORKED,

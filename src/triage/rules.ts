@@ -5,6 +5,7 @@ import { defaultsFile, readConfigFile } from '../lib/config-file';
 const keywordList = z.array(z.union([z.string().min(1), z.number()]).transform(String)).min(1);
 
 const rulesSchema = z.object({
+  modelCategories: z.record(z.string(), z.string().min(1)).default({}),
   categories: z.array(z.object({ category: z.string().min(1), keywords: keywordList })).default([]),
   priority: z.object({
     default: z.enum(PRIORITIES),
@@ -44,6 +45,8 @@ export interface RuleVerdict {
 
 export interface CompiledRules {
   evaluate(text: string): RuleVerdict;
+  /** Model label → our category. */
+  modelCategories: Record<string, string>;
 }
 
 /** Compiles the rules once; evaluate() is then a pure function of the text. */
@@ -51,6 +54,7 @@ export function compileRules(rules: TriageRules): CompiledRules {
   const cats = rules.categories.map((c) => ({ label: c.category, tests: c.keywords.map((k) => ({ k, test: matcher(k) })) }));
   const prios = rules.priority.rules.map((r) => ({ ...r, tests: r.keywords.map((k) => ({ k, test: matcher(k) })) }));
   return {
+    modelCategories: rules.modelCategories,
     evaluate(raw) {
       const text = raw.toLowerCase();
       let best: RuleVerdict['category'];

@@ -22,6 +22,7 @@ const ALLOWED: Record<string, { roles: string[]; body: object }> = {
   escalate: { roles: ['supervisor', 'agent'], body: { reason: 'r' } },
   transfer: { roles: ['supervisor', 'agent'], body: { department: 'billing', reason: 'r' } },
   priority: { roles: ['supervisor'], body: { priority: 'P1', reason: 'r' } },
+  category: { roles: ['supervisor'], body: { category: 'billing', reason: 'r' } },
   notes: { roles: ['agent', 'supervisor'], body: { text: 't' } },
   responses: { roles: ['agent'], body: { text: 't' } },
   'await-customer': { roles: ['agent'], body: { question: 'q' } },

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainingExamples } from '../../src/db/schema';
 import { auth, eventually, startTestStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -35,7 +37,8 @@ describe('departments and handlers admin API', () => {
     expect(created.json()).toMatchObject({ id: 'h-new', openCount: 0, active: true, shift: { timeZone: 'Europe/London', hours: { mon: ['09:00-17:30'] } } });
     const listed = (await call('GET', '/v1/handlers?department=vip', 'supervisor')).json();
     expect(listed.items.map((h: { id: string }) => h.id)).toEqual(['h-new']);
-    expect((await call('PATCH', '/v1/handlers/h-new', 'supervisor', { capacity: 5 })).json()).toMatchObject({ capacity: 5, released: 0 });
+    // A PATCH changes only what it names: skills, languages and active stay as they were.
+    expect((await call('PATCH', '/v1/handlers/h-new', 'supervisor', { capacity: 5 })).json()).toMatchObject({ capacity: 5, released: 0, skills: ['vip'], active: true });
     expect((await call('PATCH', '/v1/handlers/nobody', 'admin', { capacity: 5 })).statusCode).toBe(404);
     const audit = (await call('GET', '/v1/audit/log?action=handler_created', 'auditor')).json();
     expect(audit.items[0]).toMatchObject({ actor: 'dev-admin', role: 'admin', data: { id: 'h-new' } });
@@ -118,5 +121,40 @@ describe('load counters', () => {
       }
       expect(h.openCount, h.id).toBe(open.length);
     }
+  });
+});
+
+describe('category corrections', () => {
+  it('a supervisor correction re-routes the complaint and is kept as a training example', async () => {
+    const id = await submit('The staff were unhelpful about my card');
+    expect((await view(id)).department).toBe('customer-care');
+    const r = await call('POST', `/v1/complaints/${id}/category`, 'supervisor', { category: 'billing', reason: 'it is a disputed charge' });
+    expect(r.json()).toEqual({ id, status: 'triaged' });
+    const moved = await eventually(async () => {
+      const v = await view(id);
+      return v.status === 'assigned' ? v : undefined;
+    });
+    expect(moved).toMatchObject({ category: 'billing', department: 'billing' });
+    expect(['h-li', 'h-carol']).toContain(moved.assignee);
+    const examples = await stack.database.db.select().from(trainingExamples).where(eq(trainingExamples.complaintId, id));
+    expect(examples).toEqual([expect.objectContaining({ task: 'category', label: 'billing', previousLabel: 'account', actor: 'dev-supervisor' })]);
+  });
+});
+
+describe('wake-up when capacity frees', () => {
+  it('a complaint waiting for room is assigned within seconds of another being resolved, not at the next timer', async () => {
+    for (const h of ['h-zhao', 'h-erin']) await call('PATCH', `/v1/handlers/${h}`, 'admin', { capacity: h === 'h-erin' ? 1 : 0 });
+    const first = await submit('My kettle arrived broken and defective');
+    expect((await view(first)).assignee).toBe('h-erin');
+    const second = (await call('POST', '/v1/complaints', 'integrator', { channel: 'web', body: 'My lamp arrived broken and defective' })).json().id;
+    await eventually(async () => ((await view(second)).status === 'triaged' ? true : undefined));
+    await call('POST', `/v1/complaints/${first}/resolve`, 'supervisor', { resolution: 'replaced' });
+    const started = Date.now();
+    const assigned = await eventually(async () => {
+      const v = await view(second);
+      return v.status === 'assigned' ? v : undefined;
+    }, 10_000);
+    expect(assigned.assignee).toBe('h-erin');
+    expect(Date.now() - started).toBeLessThan(10_000); // the safety-net re-check is 5 minutes away
   });
 });

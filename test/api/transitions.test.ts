@@ -23,6 +23,7 @@ const ROUTES: Array<{ path: string; action: Action; role: string; body: object }
   { path: 'assign', action: 'assign', role: 'supervisor', body: { handlerId: 'h-bob', reason: 'r' } },
   { path: 'escalate', action: 'escalate', role: 'supervisor', body: { reason: 'r' } },
   { path: 'priority', action: 'reprioritize', role: 'supervisor', body: { priority: 'P1', reason: 'r' } },
+  { path: 'category', action: 'recategorize', role: 'supervisor', body: { category: 'billing', reason: 'r' } },
   { path: 'transfer', action: 'transfer', role: 'supervisor', body: { department: 'billing', reason: 'r' } },
   { path: 'notes', action: 'note', role: 'supervisor', body: { text: 't' } },
   { path: 'responses', action: 'respond', role: 'agent', body: { text: 't' } },

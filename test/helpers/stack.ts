@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
+import { loadModels, type TriageModels } from '../../src/nlp';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { compileRules, loadTriageRules } from '../../src/triage/rules';
@@ -41,13 +42,19 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** Activity dependencies as the real worker wires them. */
-export function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}) {
+let models: Promise<TriageModels> | undefined;
+
+/** Activity dependencies as the real worker wires them (the shipped models load once per test file). */
+export async function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}) {
+  models ??= loadModels();
+  const rules = compileRules(loadTriageRules());
   return {
+    models: await models,
+    modelCategories: rules.modelCategories,
     unassignedEscalationMs: loadRoutingFile().unassignedEscalationAfter,
     wakeComplaints,
     db: database.db,
-    rules: compileRules(loadTriageRules()),
+    rules,
     defaultDepartment: loadRoutingFile().defaultDepartment,
     slaPolicy: loadSlaPolicy(slaPolicyFile),
     surveySecret: TEST_SURVEY_SECRET,
@@ -74,7 +81,7 @@ export async function startTestStack(name: string): Promise<TestStack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: activityDeps(database, undefined, wakeComplaintsWith(client)),
+    deps: await activityDeps(database, undefined, wakeComplaintsWith(client)),
   });
   const running = worker.run();
   const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client) });

@@ -33,7 +33,7 @@ describe('keyword triage rules', () => {
   });
 
   it('keyword characters are literal, not regular expressions', () => {
-    const r: TriageRules = { categories: [{ category: 'x', keywords: ['a.b'] }], priority: { default: 'P4', rules: [] } };
+    const r: TriageRules = { modelCategories: {}, categories: [{ category: 'x', keywords: ['a.b'] }], priority: { default: 'P4', rules: [] } };
     expect(compileRules(r).evaluate('axb').category).toBeUndefined();
     expect(compileRules(r).evaluate('see a.b now').category?.label).toBe('x');
   });

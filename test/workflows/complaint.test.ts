@@ -60,7 +60,7 @@ const supervisor = { subject: 'sup', role: 'supervisor' as const };
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFile?: string): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(activityDeps(database, slaPolicyFile, wakeComplaintsWith(env.client))) });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(await activityDeps(database, slaPolicyFile, wakeComplaintsWith(env.client))) });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -71,6 +71,16 @@ async function start(taskQueue: string, i: ComplaintWorkflowInput, until = 'assi
 }
 
 const events = async (id: string) => getTimeline(database.db, id);
+
+/** Timeline events of a type, once at least `n` are there: the read model trails the workflow by moments. */
+async function eventsOfType(id: string, type: string, n = 1) {
+  for (let t = 0; t < 200; t++) {
+    const found = (await events(id)).filter((e) => e.type === type);
+    if (found.length >= n) return found;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`fewer than ${n} "${type}" events for ${id}`);
+}
 
 /**
  * With RECORD_HISTORIES=1 each scenario saves its history to test/histories/<name>.json: the golden
@@ -156,6 +166,7 @@ describe('complaintWorkflow: lifecycle', () => {
       // Fri 17-18 (1 h), Mon holiday, Tue 9-16 (7 h): first response due Tue 16:00; resolution 27 h → Thu 17:00.
       expect((await handle.query(statusQuery)).sla).toMatchObject({ firstResponseDueAt: sh(4, 16), resolutionDueAt: sh(6, 17) });
       await env.sleep(Date.parse(sh(10, 13)) - (await env.currentTimeMs())); // past level 3 on the following Monday 12:30
+      await eventsOfType(i.id, 'escalated', 3);
       const timeline = await events(i.id);
       const escalations = timeline.filter((e) => e.type === 'escalated').map((e) => [e.data.level, toSecond(at(e))]);
       expect(escalations).toEqual([
@@ -205,7 +216,7 @@ describe('complaintWorkflow: lifecycle', () => {
       await handle.executeUpdate(reprioritizeUpdate, { args: [{ priority: 'P1', reason: 'customer is a hospital', actor: supervisor }] });
       // P1's first response (1 h around the clock from the start) has passed already: due now, level 1 now.
       await env.sleep('1 minute');
-      const escalated = (await events(i.id)).filter((e) => e.type === 'escalated');
+      const escalated = await eventsOfType(i.id, 'escalated');
       expect(escalated.map((e) => e.data.level)).toEqual([1]);
       expect(Math.abs(Date.parse(at(escalated[0]!)) - changedAt)).toBeLessThan(60_000);
       // Resolution: 4 h from the original start, not from the change.
@@ -243,8 +254,8 @@ describe('complaintWorkflow: lifecycle', () => {
       let s = await handle.query(statusQuery);
       for (let t = 0; t < 100 && s.sla?.escalationLevel !== 1; t++) s = (await new Promise((r) => setTimeout(r, 50)), await handle.query(statusQuery));
       expect(s).toMatchObject({ status: 'in_progress', sla: { escalationLevel: 1 } });
-      const escalated = (await events(i.id)).find((e) => e.type === 'escalated')!;
-      expect(escalated.data).toMatchObject({ level: 1, reason: expect.stringContaining('Nobody fixed it') });
+      const [escalated] = await eventsOfType(i.id, 'escalated');
+      expect(escalated!.data).toMatchObject({ level: 1, reason: expect.stringContaining('Nobody fixed it') });
       expect((await events(i.id)).some((e) => e.type === 'reopened')).toBe(true);
       await keepHistory('low-score-reopens', handle);
       await handle.terminate('test over');
@@ -259,7 +270,7 @@ describe('complaintWorkflow: lifecycle', () => {
       await env.sleep('29 minutes');
       expect((await events(i.id)).some((e) => e.type === 'escalated')).toBe(false);
       await env.sleep('2 minutes');
-      const escalated = (await events(i.id)).filter((e) => e.type === 'escalated');
+      const escalated = await eventsOfType(i.id, 'escalated');
       expect(escalated.map((e) => [e.data.level, e.data.reason])).toEqual([[1, 'unassigned_too_long']]);
       expect(Date.parse(at(escalated[0]!)) - Date.parse(i.receivedAt)).toBeGreaterThanOrEqual(30 * 60_000);
       await keepHistory('unassigned-escalates', handle);

@@ -20,7 +20,14 @@ export interface RoutingRouteDeps {
   engine: Engine;
 }
 
-const departmentOut = (d: DepartmentRow) => ({ id: d.id, name: d.name, nameZh: d.nameZh, categories: d.categories, escalationContacts: d.escalationContacts as Record<string, string[]> });
+const departmentOut = (d: DepartmentRow) => ({
+  id: d.id,
+  name: d.name,
+  nameZh: d.nameZh,
+  categories: d.categories,
+  escalationContacts: d.escalationContacts as Record<string, string[]>,
+  calendar: describeShift(d.calendar),
+});
 const handlerOut = (h: HandlerRow) => ({
   id: h.id,
   name: h.name,

@@ -134,6 +134,7 @@ export const actionBodies = {
   escalate: z.object({ reason: text(2000), level: z.number().int().min(1).max(3).optional() }).strict(),
   transfer: z.object({ department: text(100), reason: text(2000) }).strict(),
   priority: z.object({ priority: z.enum(PRIORITIES), reason: text(2000) }).strict(),
+  category: z.object({ category: text(100), reason: text(2000) }).strict(),
   notes: z.object({ text: text() }).strict(),
   responses: z.object({ text: text() }).strict(),
   'await-customer': z.object({ question: text() }).strict(),

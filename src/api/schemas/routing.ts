@@ -6,34 +6,51 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lowercase letters,
 const labels = z.array(z.string().trim().min(1).max(100)).max(100);
 const contacts = z.partialRecord(z.enum(['1', '2', '3']), z.array(z.string().trim().min(3).max(320)).max(20));
 
-export const departmentCreate = z
-  .object({ id: slug, name: z.string().trim().min(1).max(200), nameZh: z.string().trim().min(1).max(200).optional(), categories: labels.default([]), escalationContacts: contacts.default({}) })
+// Fields without defaults: a PATCH must leave out what it does not change, never reset it to a default.
+const departmentFields = z.object({
+  id: slug,
+  name: z.string().trim().min(1).max(200),
+  nameZh: z.string().trim().min(1).max(200).optional(),
+  categories: labels,
+  escalationContacts: contacts,
+  calendar: shiftSchema.nullable().optional(),
+});
+export const departmentCreate = departmentFields
+  .extend({ categories: labels.default([]), escalationContacts: contacts.default({}) })
   .strict()
   .meta({ id: 'DepartmentCreate' });
-export const departmentPatch = departmentCreate.omit({ id: true }).partial().strict();
+export const departmentPatch = departmentFields.omit({ id: true }).partial().strict();
 
 export const departmentView = z
-  .object({ id: z.string(), name: z.string(), nameZh: z.string().nullable(), categories: z.array(z.string()), escalationContacts: z.record(z.string(), z.array(z.string())) })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    nameZh: z.string().nullable(),
+    categories: z.array(z.string()),
+    escalationContacts: z.record(z.string(), z.array(z.string())),
+    calendar: z.object({ timeZone: z.string(), hours: z.record(z.string(), z.array(z.string())), holidays: z.array(z.string()) }).nullable(),
+  })
   .meta({ id: 'Department' });
 
-const shiftInput = z.object({ timeZone: z.string(), hours: z.record(z.string(), z.array(z.string())) });
+const shiftInput = z.object({ timeZone: z.string(), hours: z.record(z.string(), z.array(z.string())), holidays: z.array(z.string()) });
 
-export const handlerCreate = z
-  .object({
-    id: slug,
-    name: z.string().trim().min(1).max(200),
-    email: z.email().optional(),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164').optional(),
-    department: slug,
-    skills: labels.default([]),
-    languages: z.array(z.enum(LANGUAGES)).min(1),
-    capacity: z.number().int().min(0).max(1000),
-    active: z.boolean().default(true),
-    shift: shiftSchema.nullable().optional(),
-  })
+const handlerFields = z.object({
+  id: slug,
+  name: z.string().trim().min(1).max(200),
+  email: z.email().optional(),
+  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164').optional(),
+  department: slug,
+  skills: labels,
+  languages: z.array(z.enum(LANGUAGES)).min(1),
+  capacity: z.number().int().min(0).max(1000),
+  active: z.boolean(),
+  shift: shiftSchema.nullable().optional(),
+});
+export const handlerCreate = handlerFields
+  .extend({ skills: labels.default([]), active: z.boolean().default(true) })
   .strict()
   .meta({ id: 'HandlerCreate' });
-export const handlerPatch = handlerCreate.omit({ id: true }).partial().strict();
+export const handlerPatch = handlerFields.omit({ id: true }).partial().strict();
 
 export const handlerView = z
   .object({

@@ -16,7 +16,7 @@ export async function seedRouting(db: Db, file: RoutingFile): Promise<boolean> {
     const [{ n }] = (await tx.select({ n: count() }).from(departments)) as [{ n: number }];
     if (n > 0) return false;
     await tx.insert(departments).values(
-      file.departments.map((d) => ({ id: d.id, name: d.name, nameZh: d.nameZh ?? null, categories: d.categories, escalationContacts: d.escalationContacts })),
+      file.departments.map((d) => ({ id: d.id, name: d.name, nameZh: d.nameZh ?? null, categories: d.categories, escalationContacts: d.escalationContacts, calendar: d.calendar ?? null })),
     );
     if (file.handlers.length > 0) {
       await tx.insert(handlers).values(
@@ -40,13 +40,20 @@ export async function seedRouting(db: Db, file: RoutingFile): Promise<boolean> {
 
 /** The department that serves a category, or the fallback department. */
 export async function departmentForCategory(db: Db, category: string, fallback: string): Promise<string> {
+  return (await departmentServing(db, category, fallback)).id;
+}
+
+/** The department (id and calendar) that serves a category, or the fallback department. */
+export async function departmentServing(db: Db, category: string, fallback: string): Promise<Pick<DepartmentRow, 'id' | 'calendar'>> {
   const [row] = await db
-    .select({ id: departments.id })
+    .select({ id: departments.id, calendar: departments.calendar })
     .from(departments)
     .where(arrayContains(departments.categories, [category]))
     .orderBy(asc(departments.id))
     .limit(1);
-  return row?.id ?? fallback;
+  if (row) return row;
+  const [fb] = await db.select({ id: departments.id, calendar: departments.calendar }).from(departments).where(eq(departments.id, fallback));
+  return fb ?? { id: fallback, calendar: null };
 }
 
 export async function listDepartments(db: Db): Promise<DepartmentRow[]> {

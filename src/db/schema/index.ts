@@ -5,3 +5,4 @@ export * from './handlers';
 export * from './audit-log';
 export * from './notifications';
 export * from './surveys';
+export * from './training-examples';
