@@ -275,11 +275,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const from = m.department;
       const r = await unwrap(serial(() => acts.recategorizeComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, category })));
       m.category = category;
-      if (r.moved) {
-        Object.assign(m, { department: r.department, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
-        m.fired = m.fired.filter((k) => k !== 'unassigned');
-        await wakeQueue(from);
-      }
+      if (r.moved) await requeue(r.department, from);
       changed();
       syncSearchAttributes();
       return result();
@@ -299,9 +295,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     async ({ department, reason, actor }) => {
       const from = m.department;
       const moved = await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, seq: ++m.seq, at: now(), actor, reason, department, category: m.category })));
-      Object.assign(m, { department, category: moved?.category ?? m.category, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
-      m.fired = m.fired.filter((k) => k !== 'unassigned');
-      await wakeQueue(from);
+      m.category = moved?.category ?? m.category;
+      await requeue(department, from);
       changed();
       syncSearchAttributes();
       return result();
@@ -408,6 +403,13 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   /** A place in the department freed up: let the complaints waiting there try again now. */
   const wakeQueue = (department: string | undefined): Promise<unknown> => (department ? serial(() => acts.wakeDepartmentQueue(department)) : Promise.resolve());
+
+  /** Back to a department's queue, unassigned; the department it leaves has a place free again. */
+  async function requeue(department: string, from: string | undefined): Promise<void> {
+    Object.assign(m, { department, assignee: null, status: 'triaged', queuedAtMs: Date.now() });
+    m.fired = m.fired.filter((k) => k !== 'unassigned');
+    await wakeQueue(from);
+  }
 
   async function releaseIfAsked(): Promise<void> {
     const r = m.release;

@@ -10,7 +10,7 @@ import { auditLog } from '../../src/db/schema';
 
 /** Runs `npm run audit:verify` as an operator would, against the given data directory. */
 function auditVerify(dataDir: string) {
-  const env = { ...process.env, DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   delete env.DATABASE_URL; // this test owns its embedded database
   return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts'], { env, encoding: 'utf8', timeout: 60_000 });
 }
