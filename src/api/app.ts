@@ -8,6 +8,7 @@ import type { ApiToken } from '../config';
 import type { Database } from '../db/client';
 import { createAuthenticator } from './auth';
 import { createEngine } from './engine';
+import { registerMetrics } from './metrics';
 import { AppError, errorHandler } from './errors';
 import { createComplaintLookup } from './complaint-lookup';
 import { actionRoutes } from './routes/actions';
@@ -74,13 +75,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const { complaintsAccepted } = registerMetrics(app);
   const engine = createEngine({ client: deps.temporal, taskQueue: deps.taskQueue });
   const pingDb = () => deps.database.ping(2000);
   const pingEngine = () => deps.temporal.connection.withDeadline(Date.now() + 2000, async () => void (await deps.temporal.workflowService.getSystemInfo({})));
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
   const lookup = createComplaintLookup(deps.database.db, engine);
-  await app.register(complaintRoutes({ db: deps.database.db, engine, lookup, pingDb }));
+  await app.register(complaintRoutes({ db: deps.database.db, engine, lookup, pingDb, complaintsAccepted }));
   await app.register(actionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   await app.register(auditRoutes({ db: deps.database.db }));

@@ -239,6 +239,12 @@ describe('operations and docs', () => {
     const spec = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/complaints', '/v1/complaints/{id}', '/v1/complaints/{id}/resolve']));
+    const metrics = await stack.app.inject({ method: 'GET', url: '/metrics', headers: auth('admin') });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/complaints_accepted_total\{channel="web",outcome="created"\} \d+/);
+    expect(metrics.body).toMatch(/http_requests_total\{method="POST",route="\/v1\/complaints",status="201"\}/);
+    expect(metrics.body).not.toMatch(/route="\/v1\/complaints\/[a-z0-9]{16}"/); // templates, not ids
+    expect((await stack.app.inject({ method: 'GET', url: '/metrics', headers: auth('integrator') })).statusCode).toBe(403);
     const docs = await stack.app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('swagger');

@@ -28,6 +28,7 @@ export interface ComplaintRouteDeps {
   lookup: ComplaintLookup;
   /** Resolves when the database answers; intake refuses (503) rather than start what it cannot record. */
   pingDb: () => Promise<void>;
+  complaintsAccepted: { inc(labels: { channel: string; outcome: string }): void };
 }
 
 const encodeCursor = (row: ComplaintRow): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
@@ -61,7 +62,7 @@ function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): Com
 const links = (id: string) => ({ self: `/v1/complaints/${id}`, timeline: `/v1/complaints/${id}#timeline`, history: `/v1/complaints/${id}/history` });
 
 export const complaintRoutes =
-  ({ db, engine, lookup, pingDb }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, engine, lookup, pingDb, complaintsAccepted }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/v1/complaints',
@@ -85,6 +86,7 @@ export const complaintRoutes =
           throw new AppError('DATABASE_UNAVAILABLE', undefined, [], RETRY_AFTER_UNAVAILABLE);
         }
         const started = await engine.start(workflowInput(id, body, actor));
+        complaintsAccepted.inc({ channel: body.channel, outcome: started ? 'created' : 'repeat' });
         const status = started ? 'received' : ((await getComplaint(db, id))?.status ?? (await engine.state(id))?.status ?? 'received');
         reply.header('location', `/v1/complaints/${id}`);
         return reply.status(started ? 201 : 200).send({ id, status: status as 'received', workflowId: complaintWorkflowId(id), links: links(id) });
