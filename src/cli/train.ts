@@ -3,6 +3,11 @@
  *
  *   npm run train -- --input <csv> --text <col> --label <col> --out <model.json>
  *                    [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs N] [--min-df N]
+ *                    [--from-db [--task category]]
+ *
+ * --from-db adds the labelled examples people made in the service (supervisors' category corrections,
+ * table training_examples) to the CSV's rows, or trains on them alone without --input. Their labels
+ * are the service's own categories, so a model trained on them answers in those categories directly.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -14,9 +19,10 @@ import { detectLanguage } from '../nlp/language';
 import { formatEvaluation } from '../nlp/metrics';
 import { modelToJson } from '../nlp/model-io';
 import { trainTextClassifier } from '../nlp/train';
+import { examplesFromDatabase } from './training-examples';
 
 const USAGE =
-  'usage: npm run train -- --input <csv> --text <column> --label <column> --out <model.json> [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs 15] [--min-df 2]';
+  'usage: npm run train -- (--input <csv> --text <column> --label <column> | --from-db) [--from-db] --out <model.json> [--task category] [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs 15] [--min-df 2]';
 
 function fail(message: string): never {
   process.stderr.write(`train: ${message}\n${USAGE}\n`);
@@ -44,29 +50,39 @@ async function main(): Promise<void> {
         lexicon: { type: 'boolean', default: false },
         epochs: { type: 'string', default: '15' },
         'min-df': { type: 'string', default: '2' },
+        'from-db': { type: 'boolean', default: false },
+        task: { type: 'string', default: 'category' },
       },
     }));
   } catch (err) {
     fail((err as Error).message);
   }
-  for (const required of ['input', 'text', 'label', 'out'] as const) if (!values[required]) fail(`--${required} is required`);
+  const fromDb = values['from-db'] === true;
+  for (const required of fromDb && !values.input ? (['out'] as const) : (['input', 'text', 'label', 'out'] as const)) if (!values[required]) fail(`--${required} is required`);
   const seed = numberFlag('seed', values.seed, 0, 2 ** 32 - 1);
   const holdout = numberFlag('holdout', values.holdout, 0, 0.9);
   const epochs = numberFlag('epochs', values.epochs, 1, 200);
   const minDf = numberFlag('min-df', values['min-df'], 1, 1000);
   if (values.lang && values.lang !== 'en' && values.lang !== 'zh') fail(`--lang must be en or zh, got "${values.lang}"`);
 
-  let csv: string;
-  try {
-    csv = await readFile(values.input as string, 'utf8');
-  } catch {
-    fail(`cannot read --input ${values.input}`);
+  let rows: Array<{ text: string; label: string }> = [];
+  if (values.input) {
+    let csv: string;
+    try {
+      csv = await readFile(values.input, 'utf8');
+    } catch {
+      fail(`cannot read --input ${values.input}`);
+    }
+    try {
+      rows = labelledRowsFromCsv(csv, values.text as string, values.label as string);
+    } catch (err) {
+      fail((err as Error).message);
+    }
   }
-  let rows;
-  try {
-    rows = labelledRowsFromCsv(csv, values.text as string, values.label as string);
-  } catch (err) {
-    fail((err as Error).message);
+  if (fromDb) {
+    const extra = await examplesFromDatabase(values.task, values.lang as 'en' | 'zh' | undefined);
+    process.stderr.write(`train: ${extra.length} labelled examples from the database (task ${values.task})\n`);
+    rows = [...rows, ...extra];
   }
   if (rows.length < 10) fail(`only ${rows.length} labelled rows in ${values.input}: too few to train`);
   // Without --lang, the language of most rows decides the tokeniser.
@@ -86,9 +102,9 @@ async function main(): Promise<void> {
     minDf,
     epochs,
     grid: [0.03, 0.1, 0.3].map((learningRate) => ({ learningRate, l2: 1e-6 })),
-    textColumn: values.text as string,
-    labelColumn: values.label as string,
-    source: basename(values.input as string),
+    textColumn: (values.text as string | undefined) ?? 'text',
+    labelColumn: (values.label as string | undefined) ?? 'label',
+    source: [values.input ? basename(values.input) : undefined, fromDb ? `db:training_examples/${values.task}` : undefined].filter(Boolean).join(' + '),
     onProgress: (done, total, phase) => {
       bar.setTotal(total);
       bar.update(done, { phase });
