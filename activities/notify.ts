@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint, type Tx } from '../src/db/queries/complaints';
-import { enqueueMessages, type OutboxMessage } from '../src/db/queries/notifications';
+import { enqueueMessages, markSent, pendingMessages, type OutboxMessage } from '../src/db/queries/notifications';
+import type { Mailer } from '../src/notify/mailer';
 import { departments, handlers, type ComplaintRow } from '../src/db/schema';
 import { render, type TemplateName } from '../src/notify/templates';
 
@@ -18,6 +19,8 @@ export interface NotifyCommand {
 
 export interface NotifyDeps {
   db: Db;
+  /** Sends email; undefined leaves email messages pending in the outbox. */
+  mailer?: Mailer;
 }
 
 type Recipient = { channel: OutboxMessage['channel']; address: string; language: string | null };
@@ -65,11 +68,28 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
   return messages.length;
 }
 
-export function createNotifyActivities({ db }: NotifyDeps) {
+/**
+ * Sends the step's pending email messages. After the outbox commit, so nothing is sent for a step that
+ * was not recorded; a retry skips what is already marked sent, and a resend after a crash between send
+ * and mark carries the same Message-ID.
+ */
+export async function deliverEmail(db: Db, mailer: Mailer | undefined, complaintId: string, seq: number): Promise<number> {
+  if (!mailer) return 0;
+  const pending = await pendingMessages(db, `${complaintId}:${seq}:`, 'email');
+  for (const m of pending) {
+    await mailer.send({ to: m.recipient, subject: m.subject, text: m.body, messageId: `<${m.dedupeKey.replace(/[^A-Za-z0-9.:+-]/g, '.')}@complaint-desk>` });
+    await markSent(db, m.id);
+  }
+  return pending.length;
+}
+
+export function createNotifyActivities({ db, mailer }: NotifyDeps) {
   return {
-    /** Queues a templated message to the customer, the handler, or an escalation level's contacts. */
+    /** Queues a templated message to the customer, the handler, or an escalation level's contacts, and sends its email. */
     async notify(cmd: NotifyCommand): Promise<number> {
-      return db.transaction((tx) => notifyTx(tx, cmd));
+      const queued = await db.transaction((tx) => notifyTx(tx, cmd));
+      await deliverEmail(db, mailer, cmd.complaintId, cmd.seq);
+      return queued;
     },
   };
 }

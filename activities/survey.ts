@@ -2,15 +2,17 @@ import type { Db } from '../src/db/client';
 import { applyTransitionTx } from '../src/db/queries/complaints';
 import { answerSurvey, insertSurvey } from '../src/db/queries/surveys';
 import { createSurveyToken } from '../src/notify/survey-token';
-import { notifyTx } from './notify';
+import { deliverEmail, notifyTx } from './notify';
+import type { Mailer } from '../src/notify/mailer';
 
 export interface SurveyDeps {
   db: Db;
+  mailer?: Mailer;
   surveySecret: string;
   publicBaseUrl: string;
 }
 
-export function createSurveyActivities({ db, surveySecret, publicBaseUrl }: SurveyDeps) {
+export function createSurveyActivities({ db, mailer, surveySecret, publicBaseUrl }: SurveyDeps) {
   return {
     /** Sends the survey invitation (or its reminder) with a signed, single-use, expiring link. */
     async sendSurvey(cmd: { complaintId: string; seq: number; at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
@@ -26,6 +28,7 @@ export function createSurveyActivities({ db, surveySecret, publicBaseUrl }: Surv
           vars: { link: `${publicBaseUrl}/v1/surveys/${token}` },
         });
       });
+      await deliverEmail(db, mailer, cmd.complaintId, cmd.seq);
     },
 
     /** Stores an answer the workflow accepted, with its timeline event. */

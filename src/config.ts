@@ -56,6 +56,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_RULES_FILE: optionalString,
   SLA_POLICY_FILE: optionalString,
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Complaint desk <complaints@localhost>'),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -99,6 +101,8 @@ export interface Config {
   surveys: { secret: string; publicBaseUrl: string };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
+  /** Unset: emails stay in the outbox as pending. */
+  mail: { smtpUrl?: string; from: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -189,5 +193,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
   });
 }

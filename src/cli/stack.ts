@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
 import { loadModels } from '../nlp';
+import { createMailer } from '../notify/mailer';
 import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
@@ -43,6 +44,7 @@ export async function startWorker(config: Config, address: string, database: Dat
       publicBaseUrl: config.surveys.publicBaseUrl,
       unassignedEscalationMs: routing.unassignedEscalationAfter,
       wakeComplaints: wakeComplaintsWith(client),
+      mailer: config.mail.smtpUrl ? createMailer(config.mail.smtpUrl, config.mail.from) : undefined,
     },
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
