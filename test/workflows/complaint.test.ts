@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
@@ -66,8 +66,13 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFil
 
 async function start(taskQueue: string, i: ComplaintWorkflowInput, until = 'assigned') {
   const handle = await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
-  for (let t = 0; t < 200 && (await handle.query(statusQuery)).status !== until; t++) await new Promise((r) => setTimeout(r, 25));
+  await waitForStatus(handle, until);
   return handle;
+}
+
+/** Polls the status query until it reads `status`; generous because CI runs two suites' workers on two cores. */
+async function waitForStatus(handle: WorkflowHandle<typeof complaintWorkflow>, status: string): Promise<void> {
+  for (let t = 0; t < 400 && (await handle.query(statusQuery)).status !== status; t++) await new Promise((r) => setTimeout(r, 25));
 }
 
 const events = async (id: string) => getTimeline(database.db, id);
@@ -307,7 +312,7 @@ describe('complaintWorkflow: staff actions', () => {
       await expect(handle.executeUpdate(assignUpdate, { args: [{ handlerId: 'h-nobody', reason: 'x', actor: supervisor }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       expect((await handle.query(statusQuery)).assignee).toBe('h-bob');
       await handle.executeUpdate(transferUpdate, { args: [{ department: 'billing', reason: 'it is about a refund', actor: supervisor }] });
-      for (let t = 0; t < 100 && (await handle.query(statusQuery)).status !== 'assigned'; t++) await new Promise((r) => setTimeout(r, 25));
+      await waitForStatus(handle, 'assigned');
       expect(await handle.query(statusQuery)).toMatchObject({ status: 'assigned', department: 'billing', category: 'billing' });
       expect(await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'sorted it out', actor: { subject: 'test-integrator', role: 'integrator' } }] })).toEqual({ id: i.id, status: 'withdrawn' });
       expect(await handle.result()).toEqual({ id: i.id, status: 'withdrawn' });
@@ -332,7 +337,8 @@ describe('complaintWorkflow: staff actions', () => {
         args: [{ ...i, reopen: { reason: 'still no answer', actor: supervisor } }],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       });
-      for (let t = 0; t < 100 && (await next.query(statusQuery)).status === 'closed'; t++) await new Promise((r) => setTimeout(r, 25));
+      // The new run starts as 'received' until it has loaded the closed complaint, so wait for the reopened state itself.
+      await waitForStatus(next, 'in_progress');
       expect(await next.query(statusQuery)).toMatchObject({ status: 'in_progress' });
       await next.executeUpdate(resolveUpdate, { args: [{ resolution: 'Answered properly', actor: supervisor }] });
       expect(await next.result()).toEqual({ id: i.id, status: 'closed' });
