@@ -36,14 +36,17 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     file: 'cfpb_complaints_en.csv',
     textColumn: 'narrative',
     labelColumn: 'product',
-    spec: { lang: 'en', hashBits: 20, wordNgrams: 2, charNgrams: null, lexicon: false },
-    minDf: 2,
+    spec: { lang: 'en', hashBits: 20, wordNgrams: 2, charNgrams: null, lexicon: false, stopwords: true },
+    // Every bigram counts: with 960 narratives, most telling phrases occur once in training.
+    minDf: 1,
     epochs: 20,
     // 960 training narratives leave a 144-row validation split: too few to choose reliably, so the
-    // step size is fixed at the value that won the first validation run (0.3 over 0.1 and 0.5).
+    // settings were compared over five seeded hold-out splits (mean accuracy 0.742 before,
+    // 0.797 with stopwords dropped, minDf 1, balanced class weights and weight averaging).
     grid: lrs(0.3),
-    average: false,
-    classWeightPower: 0,
+    average: true,
+    // Fully balanced: the rare products (student loans, vehicle leases) are otherwise never predicted.
+    classWeightPower: 1,
   },
   {
     name: 'reason-en',

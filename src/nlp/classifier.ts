@@ -1,4 +1,4 @@
-import { extractFeatures, type FeatureCounts, type FeatureSpec } from './features';
+import { extractFeatures, type FeatureSpec, type TermFrequencies } from './features';
 import { argmax, softmaxInPlace, type SparseVector } from './linear';
 
 /** What training recorded, so eval can re-derive the held-out rows and reports stay honest. */
@@ -55,15 +55,15 @@ export function bucketIndex(buckets: Int32Array, hashBits: number): Int32Array {
  * Sublinear TF (1 + ln tf) × IDF, then L2-normalised. Buckets outside the vocabulary are dropped,
  * as they were in training, so long texts are not diluted by noise the model never weighed.
  */
-export function vectorize(counts: FeatureCounts, index: Int32Array, idf: ArrayLike<number>): SparseVector {
-  const idx = new Int32Array(counts.size);
-  const val = new Float64Array(counts.size);
+export function vectorize({ buckets, tf }: TermFrequencies, index: Int32Array, idf: ArrayLike<number>): SparseVector {
+  const idx = new Int32Array(buckets.length);
+  const val = new Float64Array(buckets.length);
   let n = 0;
   let norm = 0;
-  for (const [bucket, c] of counts) {
-    const j = index[bucket] ?? -1;
+  for (let i = 0; i < buckets.length; i++) {
+    const j = index[buckets[i] as number] as number;
     if (j < 0) continue;
-    const v = (c === 1 ? 1 : 1 + Math.log(c)) * (idf[j] as number);
+    const v = (tf[i] as number) * (idf[j] as number);
     idx[n] = j;
     val[n++] = v;
     norm += v * v;
@@ -97,8 +97,8 @@ function inferenceLogits(model: TextClassifier, x: SparseVector): Float64Array {
 }
 
 /** Classifies pre-extracted feature counts (lets callers share one extraction across models). */
-export function classifyFeatures(model: TextClassifier, counts: FeatureCounts): Prediction {
-  const probabilities = softmaxInPlace(inferenceLogits(model, vectorize(counts, model.index, model.idf)));
+export function classifyFeatures(model: TextClassifier, features: TermFrequencies): Prediction {
+  const probabilities = softmaxInPlace(inferenceLogits(model, vectorize(features, model.index, model.idf)));
   const best = argmax(probabilities);
   return { label: model.labels[best] as string, confidence: probabilities[best] as number, probabilities };
 }

@@ -1,6 +1,6 @@
 import { bucketIndex, classifyFeatures, vectorize, type TextClassifier } from './classifier';
 import type { LabelledText } from './csv';
-import { extractFeatures, type FeatureCounts, type FeatureSpec } from './features';
+import { extractFeatures, type FeatureSpec, type TermFrequencies } from './features';
 import { argmax, predictProba, trainLinear, type SparseVector } from './linear';
 import { evaluate, type Evaluation } from './metrics';
 import { deserializeModel, quantizeWeights, serializeModel } from './model-io';
@@ -52,9 +52,9 @@ export function fingerprintRows(rows: LabelledText[]): string {
 }
 
 /** Document frequencies over the given rows; IDF smoothed as in scikit-learn. */
-function buildVocabulary(counts: FeatureCounts[], rows: number[], minDf: number): { buckets: Int32Array; idf: Float32Array } {
+function buildVocabulary(counts: TermFrequencies[], rows: number[], minDf: number): { buckets: Int32Array; idf: Float32Array } {
   const df = new Map<number, number>();
-  for (const i of rows) for (const b of (counts[i] as FeatureCounts).keys()) df.set(b, (df.get(b) ?? 0) + 1);
+  for (const i of rows) for (const b of (counts[i] as TermFrequencies).buckets) df.set(b, (df.get(b) ?? 0) + 1);
   const kept = [...df.entries()].filter(([, d]) => d >= minDf).sort((a, b) => a[0] - b[0]);
   const n = rows.length;
   return {
@@ -162,7 +162,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   if (split.test.length > 0) {
     heldOut = evaluate(
       split.test.map((i) => rows[i]!.label),
-      split.test.map((i) => classifyFeatures(model, counts[i] as FeatureCounts).label),
+      split.test.map((i) => classifyFeatures(model, counts[i] as TermFrequencies).label),
     );
     model.training.heldOut = { n: heldOut.n, accuracy: round4(heldOut.accuracy), macroF1: round4(heldOut.macroF1) };
   }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { classifyFeatures, probabilityOf, type Prediction, type TextClassifier } from './classifier';
-import { extractFeatures, TextMemo, type FeatureCounts } from './features';
+import { extractFeatures, TextMemo, type TermFrequencies } from './features';
 import { classifyZhIntent } from './intent-zh';
 import { scoreTerms } from './keywords';
 import { detectLanguage, dominantLanguage, type Language } from './language';
@@ -78,7 +78,7 @@ const specKey = (m: TextClassifier): FeatureSpecKey => {
 
 /** Classifies with feature extraction shared between models whose feature specs are equal. */
 function classifierWithCache(memo: TextMemo): (m: TextClassifier) => Prediction {
-  const cache = new Map<FeatureSpecKey, FeatureCounts>();
+  const cache = new Map<FeatureSpecKey, TermFrequencies>();
   return (m) => {
     const key = specKey(m);
     let counts = cache.get(key);
