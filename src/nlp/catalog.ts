@@ -58,7 +58,8 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     epochs: 20,
     grid: lrs(0.03, 0.1, 0.3),
     average: false,
-    classWeightPower: 0,
+    // Half-balanced: +0.014 mean accuracy over three seeded splits ("Customer Service Issue" no longer swallows the rest).
+    classWeightPower: 0.5,
   },
   {
     name: 'sentiment-en',
@@ -70,7 +71,8 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     epochs: 20,
     grid: lrs(0.03, 0.05, 0.1),
     average: false,
-    classWeightPower: 0,
+    // Half-balanced: +0.002 mean accuracy and +0.01 macro-F1 over three seeded splits.
+    classWeightPower: 0.5,
   },
   {
     name: 'intent-en',
