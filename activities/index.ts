@@ -1,7 +1,7 @@
 import type { Db } from '../src/db/client';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { TriageModels } from '../src/nlp';
-import type { Mailer } from '../src/notify/mailer';
+import type { Senders } from '../src/notify/deliver';
 import type { CompiledRules } from '../src/triage/rules';
 import { createAssignActivities } from './assign';
 import { createLifecycleActivities } from './lifecycle';
@@ -25,8 +25,8 @@ export interface ActivityDeps {
   /** Where survey links point: the API as customers reach it. */
   publicBaseUrl: string;
   unassignedEscalationMs: number;
-  /** Sends email (SMTP_URL); undefined keeps email in the outbox as pending. */
-  mailer?: Mailer;
+  /** Email (SMTP_URL), SMS and survey calls (Twilio); a channel left out keeps its messages in the outbox. */
+  senders: Senders;
   /** Nudges waiting complaints' workflows (a Temporal client's signal, injected by the worker). */
   wakeComplaints: (ids: string[]) => Promise<void>;
 }

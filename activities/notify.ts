@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint, type Tx } from '../src/db/queries/complaints';
-import { enqueueMessages, markSent, pendingMessages, type OutboxMessage } from '../src/db/queries/notifications';
-import type { Mailer } from '../src/notify/mailer';
+import { enqueueMessages, type OutboxMessage } from '../src/db/queries/notifications';
+import { deliverStep, type Senders } from '../src/notify/deliver';
 import { departments, handlers, type ComplaintRow } from '../src/db/schema';
 import { render, type TemplateName } from '../src/notify/templates';
 
@@ -19,20 +19,23 @@ export interface NotifyCommand {
 
 export interface NotifyDeps {
   db: Db;
-  /** Sends email; undefined leaves email messages pending in the outbox. */
-  mailer?: Mailer;
+  /** Email, SMS and voice senders; a channel without one keeps its messages pending in the outbox. */
+  senders: Senders;
 }
 
 type Recipient = { channel: OutboxMessage['channel']; address: string; language: string | null };
 
 const isEmail = (s: string): boolean => s.includes('@');
 
-async function recipientsFor(tx: Tx, row: ComplaintRow, audience: Audience): Promise<Recipient[]> {
+// A customer reachable only by phone is asked for the survey score by a call with a keypad answer.
+const SURVEY_TEMPLATES: ReadonlySet<TemplateName> = new Set(['survey_invitation', 'survey_reminder']);
+
+async function recipientsFor(tx: Tx, row: ComplaintRow, audience: Audience, template: TemplateName): Promise<Recipient[]> {
   if (audience === 'customer') {
     const language = row.customerLanguage ?? row.language;
     const out: Recipient[] = [];
     if (row.customerEmail) out.push({ channel: 'email', address: row.customerEmail, language });
-    if (row.customerPhone) out.push({ channel: 'sms', address: row.customerPhone, language });
+    if (row.customerPhone) out.push({ channel: !row.customerEmail && SURVEY_TEMPLATES.has(template) ? 'voice' : 'sms', address: row.customerPhone, language });
     return out;
   }
   if (audience === 'assignee') {
@@ -52,7 +55,7 @@ async function recipientsFor(tx: Tx, row: ComplaintRow, audience: Audience): Pro
 export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
   const row = await getComplaint(tx, cmd.complaintId);
   if (!row) throw new Error(`complaint ${cmd.complaintId} is not in the read model`);
-  const recipients = await recipientsFor(tx, row, cmd.audience);
+  const recipients = await recipientsFor(tx, row, cmd.audience, cmd.template);
   const vars = { id: row.id, ...cmd.vars };
   const messages = recipients.map((r) => {
     const m = render(cmd.template, r.language, vars);
@@ -68,27 +71,15 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
   return messages.length;
 }
 
-/**
- * Sends the step's pending email messages. After the outbox commit, so nothing is sent for a step that
- * was not recorded; a retry skips what is already marked sent, and a resend after a crash between send
- * and mark carries the same Message-ID.
- */
-export async function deliverEmail(db: Db, mailer: Mailer | undefined, complaintId: string, seq: number): Promise<number> {
-  if (!mailer) return 0;
-  const pending = await pendingMessages(db, `${complaintId}:${seq}:`, 'email');
-  for (const m of pending) {
-    await mailer.send({ to: m.recipient, subject: m.subject, text: m.body, messageId: `<${m.dedupeKey.replace(/[^A-Za-z0-9.:+-]/g, '.')}@complaint-desk>` });
-    await markSent(db, m.id);
-  }
-  return pending.length;
-}
-
-export function createNotifyActivities({ db, mailer }: NotifyDeps) {
+export function createNotifyActivities({ db, senders }: NotifyDeps) {
   return {
-    /** Queues a templated message to the customer, the handler, or an escalation level's contacts, and sends its email. */
+    /**
+     * Queues a templated message to the customer, the handler, or an escalation level's contacts, then
+     * makes the first delivery attempt; what fails transiently is retried by the outbox relay.
+     */
     async notify(cmd: NotifyCommand): Promise<number> {
       const queued = await db.transaction((tx) => notifyTx(tx, cmd));
-      await deliverEmail(db, mailer, cmd.complaintId, cmd.seq);
+      await deliverStep(db, senders, cmd.complaintId, cmd.seq);
       return queued;
     },
   };

@@ -2,17 +2,17 @@ import type { Db } from '../src/db/client';
 import { applyTransitionTx } from '../src/db/queries/complaints';
 import { answerSurvey, insertSurvey } from '../src/db/queries/surveys';
 import { createSurveyToken } from '../src/notify/survey-token';
-import { deliverEmail, notifyTx } from './notify';
-import type { Mailer } from '../src/notify/mailer';
+import { notifyTx } from './notify';
+import { deliverStep, type Senders } from '../src/notify/deliver';
 
 export interface SurveyDeps {
   db: Db;
-  mailer?: Mailer;
+  senders: Senders;
   surveySecret: string;
   publicBaseUrl: string;
 }
 
-export function createSurveyActivities({ db, mailer, surveySecret, publicBaseUrl }: SurveyDeps) {
+export function createSurveyActivities({ db, senders, surveySecret, publicBaseUrl }: SurveyDeps) {
   return {
     /** Sends the survey invitation (or its reminder) with a signed, single-use, expiring link. */
     async sendSurvey(cmd: { complaintId: string; seq: number; at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
@@ -28,7 +28,7 @@ export function createSurveyActivities({ db, mailer, surveySecret, publicBaseUrl
           vars: { link: `${publicBaseUrl}/v1/surveys/${token}` },
         });
       });
-      await deliverEmail(db, mailer, cmd.complaintId, cmd.seq);
+      await deliverStep(db, senders, cmd.complaintId, cmd.seq);
     },
 
     /** Stores an answer the workflow accepted, with its timeline event. */

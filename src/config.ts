@@ -62,6 +62,13 @@ const envSchema = z.object({
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TWILIO_FROM: optionalString,
+  TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG + 32 hex digits)').optional(),
+  TWILIO_API_BASE: z.url().optional(),
+  CHANNEL_WEBHOOK_SECRETS: optionalString,
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(100),
 });
@@ -103,7 +110,57 @@ export interface Config {
   retentionDays: number;
   /** Unset: emails stay in the outbox as pending. */
   mail: { smtpUrl?: string; from: string };
+  /** Unset: SMS and calls stay in the outbox as pending, and Twilio's webhooks are refused. */
+  twilio?: TwilioConfig;
+  channels: {
+    /** Per-source HMAC secrets of POST /v1/channels/webhook/:source; a source not listed is refused. */
+    webhookSecrets: Readonly<Record<string, string>>;
+    /** How often the outbox relay retries messages whose first delivery failed. */
+    relayIntervalMs: number;
+  };
   logLevel: Env['LOG_LEVEL'];
+}
+
+export interface TwilioConfig {
+  accountSid: string;
+  authToken: string;
+  /** A sender number, or a messaging service SID: one of them. */
+  from?: string;
+  messagingServiceSid?: string;
+  /** Another API host (a proxy, or a loopback server in tests); Twilio's own by default. */
+  apiBase?: string;
+}
+
+/** Parses `source:secret` entries (e.g. `wechat:s3cret,weibo:0ther`); a bad entry names its position only. */
+export function parseWebhookSecrets(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((entry, i) => {
+      const at = entry.indexOf(':');
+      const source = entry.slice(0, at);
+      const secret = entry.slice(at + 1);
+      if (at < 1 || !/^[a-z0-9-]{1,40}$/.test(source)) throw new ConfigError('CHANNEL_WEBHOOK_SECRETS', `entry ${i + 1} needs a source name of a-z, 0-9 and -`);
+      if (secret.length < 16) throw new ConfigError('CHANNEL_WEBHOOK_SECRETS', `entry ${i + 1} (${source}) needs a secret of at least 16 characters`);
+      out[source] = secret;
+    });
+  return out;
+}
+
+function buildTwilio(e: Env): TwilioConfig | undefined {
+  const given = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given === 1) throw new ConfigError(e.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID', 'Twilio needs both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) throw new ConfigError('TWILIO_FROM', 'set TWILIO_FROM (a number) or TWILIO_MESSAGING_SERVICE_SID');
+  return {
+    accountSid: e.TWILIO_ACCOUNT_SID!,
+    authToken: e.TWILIO_AUTH_TOKEN!,
+    from: e.TWILIO_FROM,
+    messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+    apiBase: e.TWILIO_API_BASE?.replace(/\/$/, ''),
+  };
 }
 
 /** Parses `role:token[:subject]` entries; a bad entry names its position, never the token itself. */
@@ -175,7 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     // Never echo a secret back into a log: tokens, keys and URLs (which may carry passwords) are named, not shown.
-    const shown = /TOKEN|KEY|URL|PASSWORD/.test(variable) ? '' : ` (got "${String(env[variable] ?? '')}")`;
+    const shown = /TOKEN|KEY|URL|PASSWORD|SECRET|SID/.test(variable) ? '' : ` (got "${String(env[variable] ?? '')}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -194,5 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    twilio: buildTwilio(e),
+    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
   });
 }

@@ -7,7 +7,8 @@ import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
 import { loadModels } from '../nlp';
-import { createMailer } from '../notify/mailer';
+import { startOutboxRelay } from '../notify/deliver';
+import { createSenders } from '../notify/senders';
 import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
@@ -30,6 +31,7 @@ export async function startWorker(config: Config, address: string, database: Dat
   const rules = compileRules(loadTriageRules(config.files.triageRules));
   const models = await loadModels();
   const connection = await connectWorker(config.temporal, address);
+  const senders = createSenders(config);
   const worker = await createComplaintWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -44,13 +46,19 @@ export async function startWorker(config: Config, address: string, database: Dat
       publicBaseUrl: config.surveys.publicBaseUrl,
       unassignedEscalationMs: routing.unassignedEscalationAfter,
       wakeComplaints: wakeComplaintsWith(client),
-      mailer: config.mail.smtpUrl ? createMailer(config.mail.smtpUrl, config.mail.from) : undefined,
+      senders,
     },
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
   });
   await ensureRetentionSchedule(client, config.retentionDays);
-  const running = worker.run().finally(() => connection.close());
+  // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
+  const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
+  const running = worker.run().finally(async () => {
+    await relay.stop();
+    senders.email?.close();
+    await connection.close();
+  });
   return { worker, running };
 }
 

@@ -43,7 +43,7 @@ describe('email delivery', () => {
   it('sends the step’s email over SMTP in the customer’s language, once, and marks it sent', async () => {
     const id = `mail${Date.now().toString(36)}`;
     await insertComplaint(database.db, { id, channel: 'web', body: '快递没到', customer: { email: 'kehu@example.com', language: 'zh' }, metadata: {}, submittedBy: { subject: 'shop', role: 'integrator' }, receivedAt: new Date().toISOString() }, `complaint-${id}`);
-    const acts = createActivities({ ...(await activityDeps(database)), mailer });
+    const acts = createActivities({ ...(await activityDeps(database)), senders: { email: mailer } });
     const cmd = { complaintId: id, seq: 2, at: new Date().toISOString(), template: 'acknowledgement' as const, audience: 'customer' as const };
     expect(await acts.notify(cmd)).toBe(1);
     await acts.notify(cmd); // a retried activity

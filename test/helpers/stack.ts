@@ -12,6 +12,7 @@ import { loadRoutingFile } from '../../src/routing/routing-file';
 import { compileRules, loadTriageRules } from '../../src/triage/rules';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
+import type { Senders } from '../../src/notify/deliver';
 import { createTestDatabase, type TestDatabase } from './db';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -58,9 +59,13 @@ export async function activityDeps(database: TestDatabase, slaPolicyFile?: strin
     defaultDepartment: loadRoutingFile().defaultDepartment,
     slaPolicy: loadSlaPolicy(slaPolicyFile),
     surveySecret: TEST_SURVEY_SECRET,
-    publicBaseUrl: 'http://complaints.test',
+    publicBaseUrl: TEST_PUBLIC_BASE_URL,
+    // No senders: messages stay in the outbox, as on the embedded default; channel tests pass their own.
+    senders: {} as Senders,
   };
 }
+
+export const TEST_PUBLIC_BASE_URL = 'http://complaints.test';
 
 export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
 

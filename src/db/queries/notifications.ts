@@ -1,12 +1,12 @@
-import { and, asc, eq, like } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { notifications, type NotificationRow } from '../schema';
+import { complaintEvents, notifications, type NotificationRow } from '../schema';
 import type { Tx } from './complaints';
 
 export interface OutboxMessage {
   dedupeKey: string;
   complaintId: string;
-  channel: 'email' | 'sms' | 'internal';
+  channel: 'email' | 'sms' | 'voice' | 'internal';
   recipient: string;
   template: string;
   language: string;
@@ -15,17 +15,91 @@ export interface OutboxMessage {
   data?: Record<string, unknown>;
 }
 
-/** A complaint step's messages still waiting to go out on a channel. */
-export async function pendingMessages(db: Db, dedupePrefix: string, channel: OutboxMessage['channel']): Promise<NotificationRow[]> {
+/** A complaint step's messages still waiting to go out (first attempt, straight after the outbox commit). */
+export async function pendingStepMessages(db: Db, dedupePrefix: string, channels: readonly OutboxMessage['channel'][]): Promise<NotificationRow[]> {
+  if (channels.length === 0) return [];
   return db
     .select()
     .from(notifications)
-    .where(and(eq(notifications.status, 'pending'), eq(notifications.channel, channel), like(notifications.dedupeKey, `${dedupePrefix.replace(/[\\%_]/g, '\\$&')}%`)));
+    .where(and(eq(notifications.status, 'pending'), inArray(notifications.channel, [...channels]), like(notifications.dedupeKey, `${dedupePrefix.replace(/[\\%_]/g, '\\$&')}%`)))
+    .orderBy(asc(notifications.id));
+}
+
+/** A claim older than this belonged to a sender that died mid-send; the relay may take the message over. */
+export const STALE_CLAIM_MS = 5 * 60_000;
+
+/**
+ * Claims a message for sending: only one sender (the step's activity or the relay, in any process) wins,
+ * so a message is never sent twice by two live senders.
+ */
+export async function claimMessage(db: Db, id: number, now = new Date()): Promise<NotificationRow | undefined> {
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  const [row] = await db
+    .update(notifications)
+    .set({ status: 'sending', claimedAt: now, attempts: sql`${notifications.attempts} + 1` })
+    .where(and(eq(notifications.id, id), or(eq(notifications.status, 'pending'), and(eq(notifications.status, 'sending'), lt(notifications.claimedAt, stale)))))
+    .returning();
+  return row;
+}
+
+/** Messages the relay should (re)try now: pending and due, or claimed by a sender that died. */
+export async function dueMessageIds(db: Db, channels: readonly OutboxMessage['channel'][], limit: number, now = new Date()): Promise<number[]> {
+  if (channels.length === 0) return [];
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  const rows = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(
+      and(
+        inArray(notifications.channel, [...channels]),
+        or(and(eq(notifications.status, 'pending'), or(isNull(notifications.nextAttemptAt), lte(notifications.nextAttemptAt, now))), and(eq(notifications.status, 'sending'), lt(notifications.claimedAt, stale))),
+      ),
+    )
+    .orderBy(asc(notifications.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /** Marks a message delivered. */
 export async function markSent(db: Db, id: number): Promise<void> {
-  await db.update(notifications).set({ status: 'sent', sentAt: new Date() }).where(eq(notifications.id, id));
+  await db.update(notifications).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(notifications.id, id));
+}
+
+/** Puts a message back for a later attempt after a transient failure. */
+export async function scheduleRetry(db: Db, id: number, error: string, at: Date): Promise<void> {
+  await db.update(notifications).set({ status: 'pending', lastError: error, nextAttemptAt: at, claimedAt: null }).where(eq(notifications.id, id));
+}
+
+/**
+ * Gives a message up (bad address, invalid number) and notes it on the complaint's timeline, in one
+ * transaction. The event's seq is the message id negated: workflow steps are positive, so it never takes
+ * a step's place, and a repeat of this call inserts nothing.
+ */
+export async function markFailed(db: Db, m: NotificationRow, error: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(notifications).set({ status: 'failed', lastError: error, claimedAt: null }).where(eq(notifications.id, m.id));
+    await tx
+      .insert(complaintEvents)
+      .values({ complaintId: m.complaintId, seq: -m.id, at: new Date(), type: 'notification_failed', actor: 'notifier', role: 'system', data: { template: m.template, channel: m.channel, recipient: m.recipient, error } })
+      .onConflictDoNothing();
+  });
+}
+
+/** The outbox, newest first, for GET /v1/outbox. */
+export async function listOutbox(db: Db, filters: { status?: string; channel?: string; complaintId?: string }, limit: number, beforeId?: number): Promise<NotificationRow[]> {
+  return db
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        filters.status ? eq(notifications.status, filters.status) : undefined,
+        filters.channel ? eq(notifications.channel, filters.channel) : undefined,
+        filters.complaintId ? eq(notifications.complaintId, filters.complaintId) : undefined,
+        beforeId !== undefined ? lt(notifications.id, beforeId) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(limit);
 }
 
 /** Queues messages in the outbox; a message whose dedupe key is already there is not queued again. */
