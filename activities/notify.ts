@@ -48,13 +48,8 @@ async function recipientsFor(tx: Tx, row: ComplaintRow, audience: Audience, temp
   return (d?.escalationContacts[String(audience.level)] ?? []).map((address) => ({ channel: isEmail(address) ? 'email' : 'sms', address, language: row.language }));
 }
 
-/**
- * Queues one message per recipient in the outbox and notes it on the timeline, in one transaction.
- * The dedupe key comes from the workflow's step number, so a retry never queues a message twice.
- */
-export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
-  const row = await getComplaint(tx, cmd.complaintId);
-  if (!row) throw new Error(`complaint ${cmd.complaintId} is not in the read model`);
+/** Renders and queues one message per recipient; a dedupe key from the step keeps a retry from queueing twice. */
+export async function queueTx(tx: Tx, row: ComplaintRow, cmd: Pick<NotifyCommand, 'seq' | 'template' | 'audience' | 'vars'>): Promise<OutboxMessage[]> {
   const recipients = await recipientsFor(tx, row, cmd.audience, cmd.template);
   const vars = { id: row.id, ...cmd.vars };
   const messages = recipients.map((r) => {
@@ -62,6 +57,17 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
     return { dedupeKey: `${row.id}:${cmd.seq}:${r.channel}:${r.address}`, complaintId: row.id, channel: r.channel, recipient: r.address, template: cmd.template, language: m.language, subject: m.subject, body: m.body, data: vars };
   });
   await enqueueMessages(tx, messages);
+  return messages;
+}
+
+/**
+ * Queues one message per recipient in the outbox and notes it on the timeline, in one transaction.
+ * The dedupe key comes from the workflow's step number, so a retry never queues a message twice.
+ */
+export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
+  const row = await getComplaint(tx, cmd.complaintId);
+  if (!row) throw new Error(`complaint ${cmd.complaintId} is not in the read model`);
+  const messages = await queueTx(tx, row, cmd);
   const audience = typeof cmd.audience === 'string' ? cmd.audience : `level${cmd.audience.level}`;
   await applyTransitionTx(tx, {
     complaintId: row.id,

@@ -11,13 +11,16 @@ import { createEngine } from './engine';
 import { registerMetrics } from './metrics';
 import { AppError, errorHandler } from './errors';
 import { createComplaintLookup } from './complaint-lookup';
+import { createIntake } from './intake';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
 import { privacyRoutes } from './routes/privacy';
 import { historyRoutes, type HistoryRouteDeps } from './routes/history';
-import { surveyRoutes } from './routes/surveys';
+import { channelRoutes } from './routes/channels';
+import { outboxRoutes } from './routes/outbox';
+import { createSurveyOpener, surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
 
 export interface AppDeps {
@@ -31,6 +34,8 @@ export interface AppDeps {
   surveySecret: string;
   /** Replays workflow histories against the current code (see src/audit/replay.ts). */
   replay: HistoryRouteDeps['replay'];
+  /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
+  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
 }
 
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
@@ -82,9 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
   const lookup = createComplaintLookup(deps.database.db, engine);
-  await app.register(complaintRoutes({ db: deps.database.db, engine, lookup, pingDb, complaintsAccepted }));
+  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted });
+  await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
   await app.register(actionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
+  const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
+  await app.register(channelRoutes({ db: deps.database.db, engine, intake, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));
+  await app.register(outboxRoutes({ db: deps.database.db }));
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));

@@ -122,6 +122,18 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
         throw mapUpdateError(err);
       }
     },
+
+    /**
+     * An update that a redelivered message must not repeat: Temporal keeps one result per update id
+     * within a run, so the channel's message id makes a retried webhook a no-op.
+     */
+    async updateOnce<Ret, Arg>(id: string, updateId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+      try {
+        return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).executeUpdate(def, { args: [arg], updateId }), 30_000);
+      } catch (err) {
+        throw mapUpdateError(err);
+      }
+    },
   };
 }
 

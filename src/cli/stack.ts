@@ -71,7 +71,8 @@ export async function startApi(config: Config, database: Database, client: Clien
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
     replay: createReplayer(client),
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]'] },
+    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]', 'req.headers["x-signature"]'] },
   });
   await app.listen({ host: config.api.host, port: config.api.port });
   return app;

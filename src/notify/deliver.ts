@@ -32,8 +32,8 @@ export function isPermanentFailure(err: unknown): boolean {
 export const retryDelayMs = (attempts: number): number => Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 
 const describe = (err: unknown): string => {
-  const e = err as { message?: string; responseCode?: number; code?: unknown };
-  return [e?.code, e?.responseCode, e?.message].filter((x) => x !== undefined && x !== '').join(' ').slice(0, 500) || 'unknown error';
+  const e = err as { message?: string; responseCode?: number; status?: number; code?: unknown };
+  return [e?.responseCode ?? e?.status, e?.code, e?.message].filter((x) => x !== undefined && x !== '').join(' ').slice(0, 500) || 'unknown error';
 };
 
 /** The survey call's keypad answer comes back to this URL (the survey link's token, on the voice route). */

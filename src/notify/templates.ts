@@ -7,6 +7,14 @@ export const TEMPLATES = {
     en: { subject: 'We received your complaint {id}', body: 'Thank you. Your complaint {id} is registered and will be handled promptly.' },
     zh: { subject: '我们已收到您的投诉 {id}', body: '感谢您的反馈。您的投诉 {id} 已登记，我们会尽快处理。' },
   },
+  assigned: {
+    en: { subject: 'Your complaint {id} is being handled', body: 'Your complaint {id} is now with {handler}, who will contact you.' },
+    zh: { subject: '您的投诉 {id} 正在处理中', body: '您的投诉 {id} 已由 {handler} 负责处理，我们会尽快与您联系。' },
+  },
+  assignment_notice: {
+    en: { subject: 'New complaint {id} assigned to you', body: 'Complaint {id} ({category}, {priority}) is assigned to you.\n{summary}' },
+    zh: { subject: '新投诉 {id} 已分配给您', body: '投诉 {id}（{category}，{priority}）已分配给您。\n{summary}' },
+  },
   agent_response: {
     en: { subject: 'Update on your complaint {id}', body: '{text}' },
     zh: { subject: '关于您的投诉 {id} 的回复', body: '{text}' },

@@ -1,7 +1,8 @@
 import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { TwilioConfig } from '../config';
 
-type RequestOptions<T> = import('twilio/lib/base/RequestClient').RequestOptions<T>;
+type RequestOptions<T> = RequestClient.RequestOptions<T>;
 
 /** Sends one SMS; resolves with Twilio's message SID. */
 export interface SmsSender {

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import { buildApp } from '../../src/api/app';
+import { buildApp, type AppDeps } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { loadModels, type TriageModels } from '../../src/nlp';
@@ -73,7 +73,7 @@ export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
  * server, and the HTTP app (driven through `inject`).
  */
-export async function startTestStack(name: string): Promise<TestStack> {
+export async function startTestStack(name: string, opts: { senders?: Senders; channels?: AppDeps['channels'] } = {}): Promise<TestStack> {
   quietRuntime();
   const address = inject('temporalAddress');
   const taskQueue = uniqueTaskQueue(name);
@@ -86,10 +86,10 @@ export async function startTestStack(name: string): Promise<TestStack> {
     namespace: 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: await activityDeps(database, undefined, wakeComplaintsWith(client)),
+    deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client))), ...(opts.senders ? { senders: opts.senders } : {}) },
   });
   const running = worker.run();
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client) });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client), channels: opts.channels });
   return {
     app,
     client,

@@ -1,14 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client';
-import { getComplaint, listComplaints, type Cursor } from '../../db/queries/complaints';
+import { listComplaints, type Cursor } from '../../db/queries/complaints';
 import { getTimeline } from '../../db/queries/timeline';
 import type { ComplaintRow } from '../../db/schema';
-import { complaintWorkflowId } from '../../shared/constants';
-import type { Actor, ComplaintWorkflowInput } from '../../shared/types';
 import { requireRoles } from '../auth';
-import { derivedComplaintId, newComplaintId } from '../complaint-ids';
-import type { Engine } from '../engine';
-import { AppError, RETRY_AFTER_UNAVAILABLE } from '../errors';
+import type { Intake } from '../intake';
+import { AppError } from '../errors';
 import { authErrors, errorResponse, idParams } from '../schemas/common';
 import {
   complaintPage,
@@ -17,18 +14,14 @@ import {
   createComplaintResponse,
   idempotencyHeaders,
   listComplaintsQuery,
-  type CreateComplaintBody,
 } from '../schemas/complaints';
 import { complaintView, summaryView } from '../views';
 import type { ComplaintLookup } from '../complaint-lookup';
 
 export interface ComplaintRouteDeps {
   db: Db;
-  engine: Engine;
+  intake: Intake;
   lookup: ComplaintLookup;
-  /** Resolves when the database answers; intake refuses (503) rather than start what it cannot record. */
-  pingDb: () => Promise<void>;
-  complaintsAccepted: { inc(labels: { channel: string; outcome: string }): void };
 }
 
 const encodeCursor = (row: ComplaintRow): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
@@ -44,25 +37,10 @@ function decodeCursor(raw: string): Cursor {
   }
 }
 
-function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): ComplaintWorkflowInput {
-  return {
-    id,
-    channel: body.channel,
-    body: body.body,
-    subject: body.subject,
-    customer: body.customer,
-    externalRef: body.externalRef,
-    occurredAt: body.occurredAt,
-    metadata: body.metadata,
-    submittedBy: actor,
-    receivedAt: new Date().toISOString(),
-  };
-}
-
 const links = (id: string) => ({ self: `/v1/complaints/${id}`, timeline: `/v1/complaints/${id}#timeline`, history: `/v1/complaints/${id}/history` });
 
 export const complaintRoutes =
-  ({ db, engine, lookup, pingDb, complaintsAccepted }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, intake, lookup }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/v1/complaints',
@@ -77,19 +55,9 @@ export const complaintRoutes =
         },
       },
       async (req, reply) => {
-        const actor = req.principal!;
-        const body = req.body;
-        const id = derivedComplaintId(actor.subject, req.headers['idempotency-key'], body.channel, body.externalRef) ?? newComplaintId();
-        try {
-          await pingDb();
-        } catch {
-          throw new AppError('DATABASE_UNAVAILABLE', undefined, [], RETRY_AFTER_UNAVAILABLE);
-        }
-        const started = await engine.start(workflowInput(id, body, actor));
-        complaintsAccepted.inc({ channel: body.channel, outcome: started ? 'created' : 'repeat' });
-        const status = started ? 'received' : ((await getComplaint(db, id))?.status ?? (await engine.state(id))?.status ?? 'received');
+        const { id, created, status, workflowId } = await intake(req.body, req.principal!, req.headers['idempotency-key']);
         reply.header('location', `/v1/complaints/${id}`);
-        return reply.status(started ? 201 : 200).send({ id, status: status as 'received', workflowId: complaintWorkflowId(id), links: links(id) });
+        return reply.status(created ? 201 : 200).send({ id, status: status as 'received', workflowId, links: links(id) });
       },
     );
 

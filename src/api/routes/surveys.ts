@@ -1,7 +1,11 @@
+import formbody from '@fastify/formbody';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { getComplaint } from '../../db/queries/complaints';
 import { getSurvey } from '../../db/queries/surveys';
+import { surveyPage, surveyThanksPage } from '../../notify/survey-page';
 import { verifySurveyToken } from '../../notify/survey-token';
 import { surveyUpdate } from '../../../workflows/complaint.messages';
 import type { Engine } from '../engine';
@@ -18,35 +22,60 @@ export interface SurveyRouteDeps {
 const tokenParams = z.object({ token: z.string().min(10).max(300) });
 const QUESTION = { en: 'How satisfied are you with how we handled your complaint? (1 = very unsatisfied, 5 = very satisfied)', zh: '您对我们处理投诉的结果满意吗？（1 = 非常不满意，5 = 非常满意）' };
 
+/** Opens a survey by its signed token: its claims, its state, and the customer's language. */
+export function createSurveyOpener(db: Db, secret: string) {
+  return async function open(token: string) {
+    const claims = verifySurveyToken(secret, token);
+    const row = claims && (await getSurvey(db, claims.nonce));
+    // A forged token and an unknown one look the same from outside: no oracle for guessing.
+    if (!claims || !row || row.complaintId !== claims.complaintId) throw new AppError('NOT_FOUND', 'No such survey.');
+    const status = row.answeredAt ? ('answered' as const) : claims.expiresAt.getTime() < Date.now() ? ('expired' as const) : ('pending' as const);
+    const complaint = await getComplaint(db, claims.complaintId);
+    return { claims, status, language: complaint?.customerLanguage ?? complaint?.language ?? 'en' };
+  };
+}
+
+export type SurveyOpener = ReturnType<typeof createSurveyOpener>;
+
 /** Public survey pages: the signed token is the credential, so no bearer token is asked. */
 export const surveyRoutes =
   ({ db, engine, secret }: SurveyRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    async function open(token: string) {
-      const claims = verifySurveyToken(secret, token);
-      const row = claims && (await getSurvey(db, claims.nonce));
-      // A forged token and an unknown one look the same from outside: no oracle for guessing.
-      if (!claims || !row || row.complaintId !== claims.complaintId) throw new AppError('NOT_FOUND', 'No such survey.');
-      const status = row.answeredAt ? ('answered' as const) : claims.expiresAt.getTime() < Date.now() ? ('expired' as const) : ('pending' as const);
-      return { claims, status };
-    }
+    const open = createSurveyOpener(db, secret);
+    // The HTML page posts a plain form; its fields become the JSON answer's before validation.
+    await app.register(formbody);
+    const wantsHtml = (req: FastifyRequest) => /text\/html/.test(req.headers.accept ?? '') || /urlencoded/.test(req.headers['content-type'] ?? '');
+    const langOf = (l: string): 'en' | 'zh' => (l === 'zh' ? 'zh' : 'en');
 
     app.get(
       '/v1/surveys/:token',
       { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: surveyView, 404: errorResponse } } },
-      async (req) => {
-        const { claims, status } = await open(req.params.token);
+      async (req, reply) => {
+        const { claims, status, language } = await open(req.params.token);
+        if (wantsHtml(req)) return reply.type('text/html; charset=utf-8').send(surveyPage(claims.complaintId, langOf(language), status) as never);
         return { complaintId: claims.complaintId, question: QUESTION, scale: { min: 1 as const, max: 5 as const }, status };
       },
     );
 
     app.post(
       '/v1/surveys/:token',
-      { schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?}', security: [], params: tokenParams, body: surveyAnswer, response: { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse } } },
-      async (req) => {
-        const { claims, status } = await open(req.params.token);
-        if (status !== 'pending') throw new AppError('INVALID_STATE', status === 'answered' ? 'This survey was already answered.' : 'This survey has expired.', [{ message: status }]);
-        return engine.update(claims.complaintId, surveyUpdate, { score: req.body.score, comment: req.body.comment, nonce: claims.nonce });
+      {
+        schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?} as JSON, or the page’s form', security: [], params: tokenParams, body: surveyAnswer, response: { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse } },
+        preValidation: async (req) => {
+          if (!/urlencoded/.test(req.headers['content-type'] ?? '')) return;
+          const form = (req.body ?? {}) as unknown as Record<string, string | undefined>;
+          req.body = { score: /^\d+$/.test(form.score ?? '') ? Number(form.score) : form.score, ...(form.comment?.trim() ? { comment: form.comment.trim() } : {}) } as never;
+        },
+      },
+      async (req, reply) => {
+        const { claims, status, language } = await open(req.params.token);
+        if (status !== 'pending') {
+          if (wantsHtml(req)) return reply.status(409).type('text/html; charset=utf-8').send(surveyPage(claims.complaintId, langOf(language), status) as never);
+          throw new AppError('INVALID_STATE', status === 'answered' ? 'This survey was already answered.' : 'This survey has expired.', [{ message: status }]);
+        }
+        const result = await engine.update(claims.complaintId, surveyUpdate, { score: req.body.score, comment: req.body.comment, nonce: claims.nonce });
+        if (wantsHtml(req)) return reply.type('text/html; charset=utf-8').send(surveyThanksPage(langOf(language)) as never);
+        return result;
       },
     );
   };

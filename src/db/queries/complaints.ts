@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
 import type { Actor, ComplaintWorkflowInput, SlaView } from '../../shared/types';
 import type { Db } from '../client';
@@ -198,4 +198,23 @@ export async function listComplaints(db: Db, f: ComplaintFilters, limit: number,
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(complaints.createdAt), desc(complaints.id))
     .limit(limit);
+}
+
+/** Still in the customer's hands: a reply or a survey answer from them belongs to this complaint. */
+const REPLYABLE = ['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved'] as const;
+
+/**
+ * The customer's most recent complaint that is not closed, found by their phone number or email address:
+ * an SMS or an email from them that does not name a complaint continues this one.
+ */
+export async function openComplaintOf(db: Db, contact: { phone?: string; email?: string }): Promise<ComplaintRow | undefined> {
+  const who = contact.phone ? eq(complaints.customerPhone, contact.phone) : contact.email ? sql`lower(${complaints.customerEmail}) = ${contact.email.toLowerCase()}` : undefined;
+  if (!who) return undefined;
+  const [row] = await db
+    .select()
+    .from(complaints)
+    .where(and(who, inArray(complaints.status, [...REPLYABLE])))
+    .orderBy(desc(complaints.createdAt))
+    .limit(1);
+  return row;
 }

@@ -1,0 +1,261 @@
+import { eq } from 'drizzle-orm';
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacSignature } from '../../src/channels/inbound';
+import { openComplaintOf } from '../../src/db/queries/complaints';
+import { getTimeline } from '../../src/db/queries/timeline';
+import { complaints, notifications } from '../../src/db/schema';
+import { createMailer, type Mailer } from '../../src/notify/mailer';
+import { createTwilioSenders } from '../../src/notify/twilio';
+import { startFakeTwilio, startSmtp } from '../helpers/loopback';
+import { auth, eventually, startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack';
+
+const AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
+const ACCOUNT = `AC${'0'.repeat(31)}1`;
+const SECRETS = { wechat: 'wechat-secret-0123456789', app: 'app-secret-0123456789abcd' };
+const INVALID_NUMBER = '+15005550001';
+
+let stack: TestStack;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let tw: Awaited<ReturnType<typeof startFakeTwilio>>;
+let mailer: Mailer;
+
+beforeAll(async () => {
+  smtp = await startSmtp({ rejectRecipient: (a) => a.startsWith('nobody@') });
+  tw = await startFakeTwilio({ invalidNumbers: [INVALID_NUMBER] });
+  mailer = createMailer(smtp.url, 'Complaint desk <complaints@example.com>');
+  const twilioSenders = createTwilioSenders({ accountSid: ACCOUNT, authToken: AUTH_TOKEN, from: '+15550000000', apiBase: tw.base });
+  stack = await startTestStack('channels', {
+    senders: { email: mailer, sms: twilioSenders.sms, voice: twilioSenders.voice },
+    channels: { publicBaseUrl: TEST_PUBLIC_BASE_URL, twilioAuthToken: AUTH_TOKEN, webhookSecrets: SECRETS },
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  mailer?.close();
+  await smtp?.close();
+  await tw?.close();
+});
+
+/** Posts a form as Twilio does, signed with the account's token over our public URL (or forged). */
+function twilioPost(url: string, form: Record<string, string>, signature?: string) {
+  const sig = signature ?? twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${TEST_PUBLIC_BASE_URL}${url}`, form);
+  return stack.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sig }, payload: new URLSearchParams(form).toString() });
+}
+
+const complaintView = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json();
+const untilStatus = (id: string, status: string) => eventually(async () => ((await complaintView(id)).status === status ? complaintView(id) : undefined), 15_000);
+const mailsTo = (to: string) => smtp.received.filter((m) => m.to.includes(to));
+const smsTo = (to: string) => tw.messages().filter((m) => m.To === to);
+const phoneComplaint = (phone: string) => eventually(async () => openComplaintOf(stack.database.db, { phone }), 15_000);
+
+describe('inbound email', () => {
+  it('a parsed email opens a complaint; the acknowledgement reaches the sender over SMTP in English; a redelivery opens nothing new', async () => {
+    const email = { messageId: '<m1@mail.example.com>', from: { address: 'anna@example.com', name: 'Anna' }, subject: 'Charged twice', text: 'I was charged twice for order 1182. Please refund one payment.' };
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: email });
+    expect(r.statusCode).toBe(201);
+    const { id } = r.json();
+    const ack = await eventually(async () => mailsTo('anna@example.com').find((m) => m.mail.subject?.includes(id)));
+    expect(ack.mail.subject).toBe(`We received your complaint ${id}`);
+    expect(ack.mail.text).toContain(`Your complaint ${id} is registered`);
+    const again = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: email });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ id, created: false });
+    const c = await complaintView(id);
+    expect(c).toMatchObject({ channel: 'email', subject: 'Charged twice', customer: { email: 'anna@example.com', language: 'en' } });
+  });
+
+  it('raw MIME in Chinese: parsed by mailparser, acknowledged in Chinese; the customer’s reply threads onto it without the quoted text', async () => {
+    const raw = [
+      'From: =?UTF-8?B?5byg5Lyf?= <zhang@example.com>',
+      'To: complaints@example.com',
+      'Subject: =?UTF-8?B?5b+r6YCS5LiA5ZGo6YO95rKh5Yiw?=',
+      'Message-ID: <zh-1@mail.example.cn>',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('我的快递一周都没到，物流信息也不更新，请尽快处理。').toString('base64'),
+      '',
+    ].join('\r\n');
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: { ...auth('integrator'), 'content-type': 'message/rfc822' }, payload: raw });
+    expect(r.statusCode).toBe(201);
+    const { id } = r.json();
+    expect(await complaintView(id)).toMatchObject({ subject: '快递一周都没到', customer: { name: '张伟', language: 'zh' } });
+    const ack = await eventually(async () => mailsTo('zhang@example.com').find((m) => m.mail.subject?.includes(id)));
+    expect(ack.mail.subject).toBe(`我们已收到您的投诉 ${id}`);
+    expect(ack.mail.text).toContain('已登记');
+
+    // The reply answers our acknowledgement: its In-Reply-To is our Message-ID, which names the complaint.
+    await untilStatus(id, 'assigned');
+    const reply = await stack.app.inject({
+      method: 'POST',
+      url: '/v1/channels/email',
+      headers: auth('integrator'),
+      payload: { messageId: '<zh-2@mail.example.cn>', from: { address: 'zhang@example.com' }, subject: 'Re: 我们已收到您的投诉', text: '单号是 SF123456。\n\n在 2026年11月24日 写道：\n> 感谢您的反馈', inReplyTo: ack.mail.messageId },
+    });
+    expect(reply.statusCode).toBe(200);
+    expect(reply.json()).toMatchObject({ id, threaded: true, created: false });
+    const timeline = await getTimeline(stack.database.db, id);
+    expect(timeline.find((e) => e.type === 'customer_reply')?.data).toEqual({ text: '单号是 SF123456。' });
+  });
+
+  it('an email without sender or text is 400 naming the field; without a token 401', async () => {
+    const bad = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { from: { address: 'x' }, text: 'hi' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('body.from.address');
+    const anon = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', payload: { from: { address: 'a@example.com' }, text: 'hi' } });
+    expect(anon.statusCode).toBe(401);
+  });
+});
+
+describe('SMS through Twilio', () => {
+  it('a forged signature is 403 and opens nothing; a genuine one opens a complaint acknowledged by SMS in the customer’s language', async () => {
+    const form = { From: '+8613900000001', To: '+15550000000', MessageSid: 'SM-in-1', Body: '你们的客服态度太差了，电话一直没人接。' };
+    const forged = await twilioPost('/v1/channels/sms', form, 'bm90IGEgc2lnbmF0dXJl');
+    expect(forged.statusCode).toBe(403);
+    expect(await openComplaintOf(stack.database.db, { phone: form.From })).toBeUndefined();
+
+    const ok = await twilioPost('/v1/channels/sms', form);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.headers['content-type']).toMatch(/text\/xml/);
+    expect(ok.body).toContain('<Response/>');
+    const row = await phoneComplaint(form.From);
+    expect(row).toMatchObject({ channel: 'sms', customerLanguage: 'zh' });
+    const ack = await eventually(async () => smsTo(form.From).find((m) => m.Body?.includes(row.id)));
+    expect(ack.From).toBe('+15550000000');
+    expect(ack.Body).toContain(`我们已收到您的投诉 ${row.id}`);
+
+    // Twilio redelivers: same MessageSid, same complaint. A second text continues it as a reply.
+    await twilioPost('/v1/channels/sms', form);
+    await untilStatus(row.id, 'assigned');
+    const more = { ...form, MessageSid: 'SM-in-2', Body: '我的订单号是 88231。' };
+    expect((await twilioPost('/v1/channels/sms', more)).statusCode).toBe(200);
+    expect((await twilioPost('/v1/channels/sms', more)).statusCode).toBe(200); // redelivered reply: once
+    const rows = await stack.database.db.select().from(complaints).where(eq(complaints.customerPhone, form.From));
+    expect(rows).toHaveLength(1);
+    const replies = (await getTimeline(stack.database.db, row.id)).filter((e) => e.type === 'customer_reply');
+    expect(replies.map((e) => e.data)).toEqual([{ text: '我的订单号是 88231。' }]);
+  });
+
+  it('a phone-only customer gets the survey as a call; the keypad digit comes back as the score; an SMS digit answers too', async () => {
+    const callForm = { From: '+14155550123', To: '+15550000000', MessageSid: 'SM-in-3', Body: 'The courier left my parcel in the rain and it is soaked.' };
+    await twilioPost('/v1/channels/sms', callForm);
+    const row = await phoneComplaint(callForm.From);
+    await untilStatus(row.id, 'assigned');
+    const resolved = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${row.id}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Refunded in full.' } });
+    expect(resolved.statusCode).toBe(200);
+    const call = await eventually(async () => tw.calls().find((c) => c.To === callForm.From));
+    expect(call.Twiml).toMatch(/<Gather input="dtmf" numDigits="1"/);
+    expect(call.Twiml).toContain('Press a key from 1');
+    const action = /action="([^"]+)"/.exec(call.Twiml!)![1]!.replace(/&amp;/g, '&');
+    expect(action.startsWith(`${TEST_PUBLIC_BASE_URL}/v1/channels/voice/survey/`)).toBe(true);
+    const path = action.slice(TEST_PUBLIC_BASE_URL.length);
+    const wrong = await twilioPost(path, { Digits: '9' });
+    expect(wrong.body).toContain('Please press a key from 1 to 5');
+    const answered = await twilioPost(path, { Digits: '5' });
+    expect(answered.body).toContain('Thank you for your rating');
+    const closed = await untilStatus(row.id, 'closed');
+    expect(closed.survey).toEqual({ status: 'answered', score: 5 });
+
+    const smsForm = { From: '+14155550124', To: '+15550000000', MessageSid: 'SM-in-4', Body: 'My refund has not arrived after two weeks.' };
+    await twilioPost('/v1/channels/sms', smsForm);
+    const other = await phoneComplaint(smsForm.From);
+    await untilStatus(other.id, 'assigned');
+    await stack.app.inject({ method: 'POST', url: `/v1/complaints/${other.id}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Refund sent again.' } });
+    await eventually(async () => tw.calls().find((c) => c.To === smsForm.From));
+    expect((await twilioPost('/v1/channels/sms', { ...smsForm, MessageSid: 'SM-in-5', Body: '4' })).statusCode).toBe(200);
+    expect((await untilStatus(other.id, 'closed')).survey).toEqual({ status: 'answered', score: 4 });
+  });
+});
+
+describe('voice through Twilio', () => {
+  it('greets a Chinese caller in Chinese, turns the recognised speech into a complaint and reads its number back', async () => {
+    const from = '+8613700000002';
+    expect((await twilioPost('/v1/channels/voice', { From: from, To: '+15550000000', CallSid: 'CA-1' }, 'forged')).statusCode).toBe(403);
+    const greet = await twilioPost('/v1/channels/voice', { From: from, To: '+15550000000', CallSid: 'CA-1' });
+    expect(greet.statusCode).toBe(200);
+    expect(greet.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Gather input="speech" language="cmn-Hans-CN" speechTimeout="auto" action="http:\/\/complaints\.test\/v1\/channels\/voice\/speech\?lang=zh" method="POST"><Say language="cmn-CN">感谢您的来电/);
+    expect(greet.body).toMatch(/<\/Gather><Say language="cmn-CN">[^<]+<\/Say><\/Response>$/);
+    const speech = await twilioPost('/v1/channels/voice/speech?lang=zh', { From: from, To: '+15550000000', CallSid: 'CA-1', SpeechResult: '我买的热水器漏水了，师傅一直不来修。' });
+    expect(speech.statusCode).toBe(200);
+    const row = await phoneComplaint(from);
+    expect(row).toMatchObject({ channel: 'voice', body: '我买的热水器漏水了，师傅一直不来修。', customerLanguage: 'zh' });
+    expect(speech.body).toContain(`编号是 ${row.id.split('').join(' ')}`);
+    expect(speech.body).toContain('<Hangup/>');
+    const english = await twilioPost('/v1/channels/voice', { From: '+14155550199', To: '+15550000000', CallSid: 'CA-2' });
+    expect(english.body).toContain('language="en-US"');
+  });
+});
+
+describe('signed webhooks (WeChat, Weibo, apps)', () => {
+  const payload = { messageId: 'wx-msg-1', text: '订单 2231 的退款还没到账', customer: { id: 'wx-openid-77', name: '李雷' } };
+  const body = JSON.stringify(payload);
+  const post = (source: string, raw: string, sig?: string) => stack.app.inject({ method: 'POST', url: `/v1/channels/webhook/${source}`, headers: { 'content-type': 'application/json', ...(sig ? { 'x-signature': sig } : {}) }, payload: raw });
+
+  it('refuses a forged or missing signature (403) and an unknown source (404); a genuine message opens one complaint', async () => {
+    expect((await post('wechat', body)).statusCode).toBe(403);
+    expect((await post('wechat', body, hmacSignature('not-the-secret-at-all', body))).statusCode).toBe(403);
+    expect((await post('wechat', body.replace('2231', '9999'), hmacSignature(SECRETS.wechat, body))).statusCode).toBe(403);
+    expect((await post('weibo', body, hmacSignature(SECRETS.wechat, body))).statusCode).toBe(404);
+    const ok = await post('wechat', body, hmacSignature(SECRETS.wechat, body));
+    expect(ok.statusCode).toBe(201);
+    const { id } = ok.json();
+    expect(await complaintView(id)).toMatchObject({ channel: 'wechat', customer: { id: 'wx-openid-77', language: 'zh' } });
+    const again = await post('wechat', body, hmacSignature(SECRETS.wechat, body));
+    expect(again.json()).toMatchObject({ id, created: false });
+    const invalid = JSON.stringify({ messageId: 'x' });
+    expect((await post('app', invalid, hmacSignature(SECRETS.app, invalid))).statusCode).toBe(400);
+  });
+});
+
+describe('outbox and failures', () => {
+  it('an invalid number fails permanently: recorded on the timeline and in the outbox, never retried; GET /v1/outbox is for admins', async () => {
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'My card was declined twice today.', customer: { id: 'c-bad', phone: INVALID_NUMBER, email: 'nobody@example.com' } } });
+    const { id } = r.json();
+    const failures = await eventually(async () => {
+      const t = (await getTimeline(stack.database.db, id)).filter((e) => e.type === 'notification_failed');
+      return t.length >= 2 ? t : undefined;
+    });
+    expect(failures.map((f) => f.data.channel).sort()).toEqual(['email', 'sms']);
+    expect(failures.find((f) => f.data.channel === 'sms')!.data.error).toContain('21211');
+    expect(failures.find((f) => f.data.channel === 'email')!.data.error).toContain('550');
+    const rows = await stack.database.db.select().from(notifications).where(eq(notifications.complaintId, id));
+    expect(rows.filter((m) => m.template === 'acknowledgement').map((m) => [m.status, m.attempts])).toEqual([
+      ['failed', 1],
+      ['failed', 1],
+    ]);
+    const outbox = await stack.app.inject({ method: 'GET', url: `/v1/outbox?complaintId=${id}&status=failed`, headers: auth('admin') });
+    expect(outbox.statusCode).toBe(200);
+    expect(outbox.json().items.length).toBeGreaterThanOrEqual(2);
+    expect((await stack.app.inject({ method: 'GET', url: '/v1/outbox', headers: auth('supervisor') })).statusCode).toBe(403);
+    expect((await complaintView(id)).timeline.some((e: { type: string }) => e.type === 'notification_failed')).toBe(true);
+  });
+});
+
+describe('the survey page', () => {
+  it('renders a bilingual form in the customer’s language first and takes the score as a plain form post', async () => {
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: '发票开错了，抬头不对。', customer: { id: 'c-page', email: 'page@example.com', language: 'zh' } } });
+    const { id } = r.json();
+    await untilStatus(id, 'assigned');
+    await stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/resolve`, headers: auth('supervisor'), payload: { resolution: '已重新开具发票。' } });
+    const invite = await eventually(async () => mailsTo('page@example.com').find((m) => m.mail.subject === `请评价我们对投诉 ${id} 的处理`));
+    const path = /\/v1\/surveys\/\S+/.exec(invite.mail.text!)![0];
+    const page = await stack.app.inject({ method: 'GET', url: path, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('<html lang="zh-CN">');
+    expect(page.body.indexOf('您对我们处理投诉')).toBeLessThan(page.body.indexOf('How satisfied'));
+    expect(page.body.match(/<button type="submit" name="score" value="[1-5]">/g)).toHaveLength(5);
+    const posted = await stack.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, payload: 'score=4&comment=%E5%BE%88%E5%BF%AB' });
+    expect(posted.statusCode).toBe(200);
+    expect(posted.body).toContain('感谢您的评分');
+    expect((await untilStatus(id, 'closed')).survey).toEqual({ status: 'answered', score: 4 });
+    const again = await stack.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'score=1' });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('已提交');
+    const badScore = await stack.app.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
+    expect(badScore.json()).toMatchObject({ complaintId: id, status: 'answered' });
+  });
+});
