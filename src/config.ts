@@ -68,6 +68,8 @@ const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG + 32 hex digits)').optional(),
   TWILIO_API_BASE: z.url().optional(),
   CHANNEL_WEBHOOK_SECRETS: optionalString,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  CORS_ORIGINS: optionalString,
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(100),
@@ -102,6 +104,10 @@ export interface Config {
     tokens: ApiToken[];
     /** True when API_TOKENS was empty and the dev-<role> tokens are accepted. */
     devTokens: boolean;
+    /** Requests per minute per bearer token (per client address without one). */
+    rateLimitPerMinute: number;
+    /** Origins allowed to call the API from a browser; empty = CORS off. */
+    corsOrigins: string[];
   };
   worker: { maxActivities: number; maxWorkflowTasks: number };
   files: { triageRules?: string; routing?: string; slaPolicy?: string };
@@ -147,6 +153,15 @@ export function parseWebhookSecrets(raw: string | undefined): Record<string, str
       out[source] = secret;
     });
   return out;
+}
+
+/** `https://a.example,https://b.example` → the origins, each checked to be a bare origin. */
+function parseOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  origins.forEach((o, i) => {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError('CORS_ORIGINS', `entry ${i + 1} must be an origin like https://app.example.com (got "${o}")`);
+  });
+  return origins;
 }
 
 function buildTwilio(e: Env): TwilioConfig | undefined {
@@ -243,7 +258,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     dataDir: path.resolve(root, e.DATA_DIR),
     temporal: buildTemporal(e, root),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
-    api: { host: e.HOST, port: e.PORT, bodyLimit: e.BODY_LIMIT_BYTES, tokens, devTokens: !e.API_TOKENS },
+    api: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimit: e.BODY_LIMIT_BYTES,
+      tokens,
+      devTokens: !e.API_TOKENS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: parseOrigins(e.CORS_ORIGINS),
+    },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
     files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE },
     // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.

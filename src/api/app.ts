@@ -12,6 +12,7 @@ import { registerMetrics } from './metrics';
 import { AppError, errorHandler } from './errors';
 import { createComplaintLookup } from './complaint-lookup';
 import { createIntake } from './intake';
+import { registerHardening, type HardeningOptions } from './hardening';
 import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
@@ -34,6 +35,8 @@ export interface AppDeps {
   surveySecret: string;
   /** Replays workflow histories against the current code (see src/audit/replay.ts). */
   replay: HistoryRouteDeps['replay'];
+  /** Rate limit and CORS (see src/api/hardening.ts). */
+  hardening?: HardeningOptions;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
   channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
 }
@@ -61,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((req, reply) => errorHandler(new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`), req, reply));
 
+  await registerHardening(app, deps.hardening ?? {});
   const authenticate = createAuthenticator(deps.tokens);
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);

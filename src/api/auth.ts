@@ -29,12 +29,22 @@ export function createAuthenticator(tokens: readonly ApiToken[]) {
   };
 }
 
+/** A role check that says which roles it admits, so the route table can be audited (see routeRoles). */
+export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: readonly Role[] };
+
 /** A preHandler that admits only the given roles (401 without a valid token, 403 with the wrong role). */
-export function requireRoles(...roles: Role[]) {
-  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export function requireRoles(...roles: Role[]): RoleGuard {
+  const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!req.principal) throw new AppError('UNAUTHENTICATED');
     if (!roles.includes(req.principal.role)) {
       throw new AppError('FORBIDDEN', `Role ${req.principal.role} may not do this; allowed: ${roles.join(', ')}.`);
     }
   };
+  return Object.assign(guard, { roles });
+}
+
+/** The roles a route's guard admits, or undefined for a route without one (public or signed). */
+export function routeRoles(onRequest: unknown): readonly Role[] | undefined {
+  const hooks = Array.isArray(onRequest) ? onRequest : [onRequest];
+  return (hooks.find((h) => typeof h === 'function' && Array.isArray((h as RoleGuard).roles)) as RoleGuard | undefined)?.roles;
 }

@@ -2,6 +2,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { buildApp } from '../api/app';
+import { safeLogger } from '../api/hardening';
 import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
@@ -72,7 +73,8 @@ export async function startApi(config: Config, database: Database, client: Clien
     surveySecret: config.surveys.secret,
     replay: createReplayer(client),
     channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-twilio-signature"]', 'req.headers["x-signature"]'] },
+    hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, corsOrigins: config.api.corsOrigins },
+    logger: safeLogger(config.logLevel),
   });
   await app.listen({ host: config.api.host, port: config.api.port });
   return app;

@@ -73,7 +73,7 @@ export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
  * server, and the HTTP app (driven through `inject`).
  */
-export async function startTestStack(name: string, opts: { senders?: Senders; channels?: AppDeps['channels'] } = {}): Promise<TestStack> {
+export async function startTestStack(name: string, opts: { senders?: Senders; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger'] } = {}): Promise<TestStack> {
   quietRuntime();
   const address = inject('temporalAddress');
   const taskQueue = uniqueTaskQueue(name);
@@ -89,7 +89,7 @@ export async function startTestStack(name: string, opts: { senders?: Senders; ch
     deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client))), ...(opts.senders ? { senders: opts.senders } : {}) },
   });
   const running = worker.run();
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client), channels: opts.channels });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger });
   return {
     app,
     client,

@@ -104,6 +104,8 @@ export const channelRoutes =
         throw new AppError('FORBIDDEN', 'The X-Twilio-Signature does not match this request.');
       }
     }
+    // Checked before the body is validated: an unsigned caller learns nothing about the form we expect.
+    const signedByTwilio = { preValidation: async (req: FastifyRequest) => checkTwilio(req) };
     const xml = (reply: FastifyReply, body: string) => reply.type('text/xml; charset=utf-8').send(body);
 
     /** A reply to an open complaint, once per channel message; false when the complaint cannot take it. */
@@ -157,9 +159,8 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/sms',
-      { schema: { tags: ['channels'], summary: "Twilio's inbound SMS webhook (signed); replies continue an open complaint, a digit 1–5 answers its survey", security: [], body: smsForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's inbound SMS webhook (signed); replies continue an open complaint, a digit 1–5 answers its survey", security: [], body: smsForm } },
       async (req, res) => {
-        checkTwilio(req);
         const { From: from, Body, MessageSid } = req.body;
         const text = Body.trim();
         // Twilio redelivers a message it thinks we missed: if this one opened a complaint, it is done.
@@ -181,9 +182,8 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/voice',
-      { schema: { tags: ['channels'], summary: "Twilio's incoming-call webhook (signed): greets in Chinese or English and gathers the complaint as speech", security: [], querystring: langQuery, body: twilioForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's incoming-call webhook (signed): greets in Chinese or English and gathers the complaint as speech", security: [], querystring: langQuery, body: twilioForm } },
       async (req, res) => {
-        checkTwilio(req);
         const lang = callerLanguage(req.body.From, req.query.lang);
         return xml(res, greetingTwiml(lang, `${publicBaseUrl}/v1/channels/voice/speech?lang=${lang}`));
       },
@@ -191,9 +191,8 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/voice/speech',
-      { schema: { tags: ['channels'], summary: 'Speech recognised by Twilio (signed): becomes the complaint; its number is read back', security: [], querystring: langQuery, body: speechForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: 'Speech recognised by Twilio (signed): becomes the complaint; its number is read back', security: [], querystring: langQuery, body: speechForm } },
       async (req, res) => {
-        checkTwilio(req);
         const lang = callerLanguage(req.body.From, req.query.lang);
         const text = req.body.SpeechResult?.trim();
         if (!text) return xml(res, notHeardTwiml(lang));
@@ -205,10 +204,10 @@ export const channelRoutes =
     app.post(
       '/v1/channels/voice/survey/:token',
       {
+        ...signedByTwilio,
         schema: { tags: ['channels'], summary: 'Keypad answer of a survey call (signed): the digit 1–5 is the score', security: [], params: z.object({ token: z.string().min(10).max(300) }), body: digitsForm },
       },
       async (req, res) => {
-        checkTwilio(req);
         const { claims, status, language } = await deps.openSurvey(req.params.token);
         const lang = language === 'zh' ? 'zh' : 'en';
         const digit = req.body.Digits?.trim() ?? '';

@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
@@ -46,13 +46,16 @@ export const surveyRoutes =
     await app.register(formbody);
     const wantsHtml = (req: FastifyRequest) => /text\/html/.test(req.headers.accept ?? '') || /urlencoded/.test(req.headers['content-type'] ?? '');
     const langOf = (l: string): 'en' | 'zh' => (l === 'zh' ? 'zh' : 'en');
+    // The pages have no scripts and post only to themselves; nothing else may load or frame them.
+    const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP);
 
     app.get(
       '/v1/surveys/:token',
       { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: surveyView, 404: errorResponse } } },
       async (req, reply) => {
         const { claims, status, language } = await open(req.params.token);
-        if (wantsHtml(req)) return reply.type('text/html; charset=utf-8').send(surveyPage(claims.complaintId, langOf(language), status) as never);
+        if (wantsHtml(req)) return html(reply).send(surveyPage(claims.complaintId, langOf(language), status) as never);
         return { complaintId: claims.complaintId, question: QUESTION, scale: { min: 1 as const, max: 5 as const }, status };
       },
     );
@@ -70,11 +73,11 @@ export const surveyRoutes =
       async (req, reply) => {
         const { claims, status, language } = await open(req.params.token);
         if (status !== 'pending') {
-          if (wantsHtml(req)) return reply.status(409).type('text/html; charset=utf-8').send(surveyPage(claims.complaintId, langOf(language), status) as never);
+          if (wantsHtml(req)) return html(reply.status(409)).send(surveyPage(claims.complaintId, langOf(language), status) as never);
           throw new AppError('INVALID_STATE', status === 'answered' ? 'This survey was already answered.' : 'This survey has expired.', [{ message: status }]);
         }
         const result = await engine.update(claims.complaintId, surveyUpdate, { score: req.body.score, comment: req.body.comment, nonce: claims.nonce });
-        if (wantsHtml(req)) return reply.type('text/html; charset=utf-8').send(surveyThanksPage(langOf(language)) as never);
+        if (wantsHtml(req)) return html(reply).send(surveyThanksPage(langOf(language)) as never);
         return result;
       },
     );

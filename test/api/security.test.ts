@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacSignature } from '../../src/channels/inbound';
+import { safeLogger } from '../../src/api/hardening';
+import { ROLES, type Role } from '../../src/shared/constants';
+import { auth, eventually, startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack';
+
+// Routes without a bearer guard, and what guards them instead.
+const PUBLIC: Record<string, 'open' | 'survey-token' | 'signature'> = {
+  'GET /healthz': 'open',
+  'GET /readyz': 'open',
+  'GET /openapi.json': 'open',
+  'GET /v1/surveys/:token': 'survey-token',
+  'POST /v1/surveys/:token': 'survey-token',
+  'POST /v1/channels/sms': 'signature',
+  'POST /v1/channels/voice': 'signature',
+  'POST /v1/channels/voice/speech': 'signature',
+  'POST /v1/channels/voice/survey/:token': 'signature',
+  'POST /v1/channels/webhook/:source': 'signature',
+};
+
+const logLines: string[] = [];
+let stack: TestStack;
+let complaintId: string;
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  stack = await startTestStack('security', {
+    channels: { publicBaseUrl: TEST_PUBLIC_BASE_URL, twilioAuthToken: 'security-twilio-token-0123456789', webhookSecrets: { app: 'security-webhook-secret-0123' } },
+    hardening: { rateLimitPerMinute: 100_000, corsOrigins: ['https://desk.example.com'] },
+    logger: { ...safeLogger('info'), stream: sink },
+  });
+  const r = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Security matrix fixture.', customer: { id: 'sec-1' } } });
+  complaintId = r.json().id;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const fill = (url: string) => url.replace(':id', complaintId).replace(':token', 'x'.repeat(24)).replace(':source', 'app').replace(/:[a-zA-Z]+/g, 'zz-none');
+const routes = () => stack.app.routeTable.filter((r) => !r.url.startsWith('/docs') && r.method !== 'OPTIONS');
+
+describe('every route × every role', () => {
+  it('every route is guarded by roles or listed here as public with the credential that guards it instead', () => {
+    const unguarded = routes()
+      .filter((r) => !r.roles)
+      .map((r) => `${r.method} ${r.url}`);
+    expect(unguarded.filter((k) => !(k in PUBLIC))).toEqual([]);
+    expect(routes().length).toBeGreaterThan(30);
+  });
+
+  it('anonymous → 401, a role outside the route’s list → 403, a listed role gets past the guard', async () => {
+    const failures: string[] = [];
+    for (const r of routes().filter((x) => x.roles)) {
+      const url = fill(r.url);
+      const payload = r.method === 'GET' || r.method === 'DELETE' ? undefined : {};
+      const anon = await stack.app.inject({ method: r.method as 'GET', url, payload });
+      if (anon.statusCode !== 401) failures.push(`${r.method} ${r.url} anonymous → ${anon.statusCode}`);
+      for (const role of ROLES as readonly Role[]) {
+        const res = await stack.app.inject({ method: r.method as 'GET', url, payload, headers: auth(role) });
+        const allowed = r.roles!.includes(role);
+        if (allowed && (res.statusCode === 401 || res.statusCode === 403) && !(res.statusCode === 403 && role === 'agent')) failures.push(`${r.method} ${r.url} ${role} → ${res.statusCode}`);
+        if (!allowed && res.statusCode !== 403) failures.push(`${r.method} ${r.url} ${role} → ${res.statusCode} (expected 403)`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('signed routes refuse unsigned callers; the survey routes refuse forged tokens', async () => {
+    for (const [key, kind] of Object.entries(PUBLIC)) {
+      if (kind === 'open') continue;
+      const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+      const payload = method === 'GET' ? undefined : kind === 'survey-token' ? '{"score":3}' : '{}';
+      const res = await stack.app.inject({ method, url: fill(path), headers: { 'content-type': 'application/json' }, payload });
+      expect([403, 404], `${key} → ${res.statusCode}`).toContain(res.statusCode);
+    }
+  });
+});
+
+describe('headers, CORS and limits', () => {
+  it('sends security headers, and CORS only to configured origins', async () => {
+    const r = await stack.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://desk.example.com' } });
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.headers['strict-transport-security']).toBeDefined();
+    expect(r.headers['access-control-allow-origin']).toBe('https://desk.example.com');
+    const other = await stack.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('a token over its rate gets 429 with Retry-After; another token is not affected', async () => {
+    const limited = await startTestStack('ratelimit', { hardening: { rateLimitPerMinute: 3 } });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('supervisor') })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const last = await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('supervisor') });
+      expect(last.headers['retry-after']).toMatch(/^\d+$/);
+      expect(last.json().error.code).toBe('RATE_LIMITED');
+      expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('auditor') })).statusCode).toBe(200);
+      // CORS is off unless configured: no Access-Control headers at all.
+      const r = await limited.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://desk.example.com' } });
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('logs', () => {
+  it('never contain bearer tokens, survey tokens or signatures', async () => {
+    const surveyToken = `${complaintId}.secretnonce0123456789.9999999999.c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw`;
+    await stack.app.inject({ method: 'GET', url: `/v1/surveys/${surveyToken}` });
+    await stack.app.inject({ method: 'GET', url: `/v1/complaints/${complaintId}`, headers: { authorization: 'Bearer dev-supervisor' } });
+    await stack.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization: 'Bearer wrong-token-that-must-not-leak' } });
+    await stack.app.inject({ method: 'POST', url: '/v1/channels/sms', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'dHdpbGlvLXNpZ25hdHVyZS1sZWFr' }, payload: 'From=%2B15550001111&MessageSid=SM1&Body=hi' });
+    const body = JSON.stringify({ messageId: 'm-log', text: 'hello' });
+    await stack.app.inject({ method: 'POST', url: '/v1/channels/webhook/app', headers: { 'content-type': 'application/json', 'x-signature': hmacSignature('security-webhook-secret-0123', body) }, payload: body });
+    const text = await eventually(async () => (logLines.length > 5 ? logLines.join('') : undefined));
+    expect(text).toContain('incoming request');
+    for (const secret of ['dev-supervisor', 'wrong-token-that-must-not-leak', 'secretnonce0123456789', 'c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw', 'dHdpbGlvLXNpZ25hdHVyZS1sZWFr', 'security-webhook-secret-0123', hmacSignature('security-webhook-secret-0123', body).slice(7)]) {
+      expect(text, secret).not.toContain(secret);
+    }
+    expect(text).toContain('/v1/surveys/[redacted]');
+  });
+});
