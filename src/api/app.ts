@@ -51,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     // Survey tokens travel in the path and are longer than the router's default limit of 100.
     routerOptions: { maxParamLength: 400 },
+    // Malformed or over-long URLs are refused before routing; they get the catalogue's error shape too.
+    frameworkErrors: (err, req, reply) => errorHandler(err, req, reply),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -13,6 +13,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INVALID_STATE: { status: 409, message: 'Not allowed in the current state.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large.' },
+  URI_TOO_LONG: { status: 414, message: 'The URL is too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   ENGINE_UNAVAILABLE: { status: 503, message: 'The workflow engine is unavailable; nothing was accepted. Retry later.' },
@@ -69,6 +70,10 @@ function fromFastify(err: FastifyError): AppError | undefined {
   }
   if (err.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (err.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  if (err.statusCode === 414) return new AppError('URI_TOO_LONG');
+  // Any other refusal Fastify raises itself (an odd method without a body type, a malformed URL...) is
+  // the client's mistake: say so, instead of a 500 that would page someone.
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return new AppError(err.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', err.message);
   if (err instanceof SyntaxError) return new AppError('INVALID_JSON', err.message);
   return undefined;
 }

@@ -42,6 +42,17 @@ export function safeLogger(level: string) {
   };
 }
 
+/** The path of the first string holding a NUL character ('' for the value itself), or undefined. */
+export function nulPath(v: unknown, path = ''): string | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (Buffer.isBuffer(v) || v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const found = nulPath(k, path ? `${path}.${k}` : k) ?? nulPath(x, path ? `${path}.${k}` : k);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /**
  * Security headers (helmet), CORS only for configured origins, and a rate limit per token. The key is a
  * digest of the Authorization header, so the limiter never holds a token itself.
@@ -50,6 +61,13 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
   app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') app.routeTable.push({ method, url: r.url, roles: routeRoles(r.onRequest) });
+  });
+  // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the database.
+  app.addHook('preValidation', async (req) => {
+    for (const [where, v] of [['body', req.body], ['querystring', req.query], ['params', req.params]] as const) {
+      const at = nulPath(v);
+      if (at !== undefined) throw new AppError('VALIDATION_FAILED', 'NUL characters are not accepted.', [{ path: [where, at].filter(Boolean).join('.'), message: 'contains a NUL character' }]);
+    }
   });
   // The API serves JSON and two small pages; /docs (Swagger UI) sets its own CSP.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });

@@ -26,7 +26,7 @@ export function registerMetrics(app: FastifyInstance): { complaintsAccepted: Cou
     latency.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { onRequest: requireRoles('admin'), schema: { tags: ['operations'], summary: 'Prometheus metrics (admin token)', hide: false } }, async (_req, reply) => {
+  app.get('/metrics', { onRequest: requireRoles('admin'), schema: { hide: true } }, async (_req, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
   return { complaintsAccepted };

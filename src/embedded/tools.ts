@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 
@@ -59,6 +59,23 @@ function installIntoVenv(root: string): void {
   console.error(`[setup] installing ${PINNED_PACKAGES.join(', ')} into ${path.relative(root, venv)} ...`);
   if (!existsSync(path.join(venv, 'bin', 'pip'))) run(python, ['-m', 'venv', venv]);
   run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', ...PINNED_PACKAGES]);
+}
+
+/**
+ * A pinned Python tool (e.g. schemathesis for `npm run fuzz:api`) in its own venv under `.tools`,
+ * installed once from the Python package index; returns the path of its command.
+ */
+export function ensurePythonTool(root: string, venvName: string, pinned: string, command: string): string {
+  const venv = path.join(root, '.tools', venvName);
+  const binary = path.join(venv, 'bin', command);
+  const stamp = path.join(venv, '.pinned');
+  if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8') === pinned) return binary;
+  const python = findPython();
+  console.error(`[setup] installing ${pinned} into ${path.relative(root, venv)} ...`);
+  if (!existsSync(path.join(venv, 'bin', 'pip'))) run(python, ['-m', 'venv', venv]);
+  run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', pinned]);
+  writeFileSync(stamp, pinned);
+  return binary;
 }
 
 /**

@@ -113,6 +113,25 @@ describe('headers, CORS and limits', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('NUL characters anywhere in the input are 400 naming where, not a database error', async () => {
+    const r = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'ok', customer: { name: 'a\u0000b' } } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details[0].path).toBe('body.customer.name');
+    const q = await stack.app.inject({ method: 'GET', url: '/v1/complaints?department=x%00y', headers: auth('supervisor') });
+    expect(q.statusCode).toBe(400);
+  });
+
+  it('an over-long or malformed URL gets the catalogue’s error shape', async () => {
+    const long = await stack.app.inject({ method: 'GET', url: `/v1/surveys/${'a'.repeat(600)}` });
+    expect(long.statusCode).toBe(414);
+    expect(long.json().error.code).toBe('URI_TOO_LONG');
+    const bad = await stack.app.inject({ method: 'GET', url: '/v1/complaints/%E0%A4%A' , headers: auth('supervisor') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
 describe('logs', () => {
   it('never contain bearer tokens, survey tokens or signatures', async () => {
     const surveyToken = `${complaintId}.secretnonce0123456789.9999999999.c2lnbmF0dXJlLXRoYXQtbXVzdC1ub3QtbGVhaw`;

@@ -76,7 +76,7 @@ const ACTIONS = [
 export const actionRoutes =
   ({ engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const response = { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse, ...authErrors };
+    const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, ...authErrors };
 
     for (const a of ACTIONS) {
       app.post(

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client';
 import { listAuditLog, type AuditFilters } from '../../db/queries/audit';
 import type { AuditLogRow } from '../../db/schema';
 import { requireRoles } from '../auth';
-import { authErrors, errorResponse } from '../schemas/common';
+import { authErrors } from '../schemas/common';
 import { auditPage, auditQuery } from '../schemas/complaints';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'role', 'action', 'complaintId', 'data', 'hash'] as const;
@@ -43,7 +43,7 @@ export const auditRoutes =
           tags: ['audit'],
           summary: 'Every human action, newest first; ?format=csv streams them all as CSV',
           querystring: auditQuery.extend({ format: z.enum(['json', 'csv']).default('json') }),
-          response: { 200: z.union([auditPage, z.string()]), 400: errorResponse, ...authErrors },
+          response: { 200: z.union([auditPage, z.string()]), ...authErrors },
         },
       },
       async (req, reply) => {

@@ -16,7 +16,7 @@ import { derivedComplaintId } from '../complaint-ids';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import type { Intake, IntakeResult } from '../intake';
-import { authErrors, errorResponse } from '../schemas/common';
+import { authErrors, errorResponse, publicErrors } from '../schemas/common';
 import { customerInput, type CreateComplaintBody } from '../schemas/complaints';
 import type { SurveyOpener } from './surveys';
 
@@ -72,6 +72,9 @@ const webhookBody = z
   })
   .strict()
   .meta({ id: 'InboundWebhookMessage' });
+
+/** TwiML (text/xml); documented as a string, sent as is. */
+const twimlResponse = z.string().meta({ description: 'TwiML document (text/xml)' });
 
 const channelResult = z.object({ id: z.string(), status: z.string(), created: z.boolean(), threaded: z.boolean() }).meta({ id: 'ChannelIntakeResult' });
 
@@ -148,7 +151,7 @@ export const channelRoutes =
           tags: ['channels'],
           summary: 'Inbound email (raw message/rfc822, or parsed JSON); a reply to a known complaint becomes a customer reply',
           description: 'Send Content-Type message/rfc822 with the raw message, or application/json in the InboundEmail shape.',
-          response: { 200: channelResult, 201: channelResult, 400: errorResponse, 409: errorResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
+          response: { 200: channelResult, 201: channelResult, 404: errorResponse, 409: errorResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
         },
       },
       async (req, res) => {
@@ -159,7 +162,7 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/sms',
-      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's inbound SMS webhook (signed); replies continue an open complaint, a digit 1–5 answers its survey", security: [], body: smsForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's inbound SMS webhook (signed); replies continue an open complaint, a digit 1–5 answers its survey", security: [], body: smsForm, response: { 200: twimlResponse, ...publicErrors, 409: errorResponse, 503: errorResponse } } },
       async (req, res) => {
         const { From: from, Body, MessageSid } = req.body;
         const text = Body.trim();
@@ -182,7 +185,7 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/voice',
-      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's incoming-call webhook (signed): greets in Chinese or English and gathers the complaint as speech", security: [], querystring: langQuery, body: twilioForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: "Twilio's incoming-call webhook (signed): greets in Chinese or English and gathers the complaint as speech", security: [], querystring: langQuery, body: twilioForm, response: { 200: twimlResponse, ...publicErrors, 409: errorResponse, 503: errorResponse } } },
       async (req, res) => {
         const lang = callerLanguage(req.body.From, req.query.lang);
         return xml(res, greetingTwiml(lang, `${publicBaseUrl}/v1/channels/voice/speech?lang=${lang}`));
@@ -191,7 +194,7 @@ export const channelRoutes =
 
     app.post(
       '/v1/channels/voice/speech',
-      { ...signedByTwilio, schema: { tags: ['channels'], summary: 'Speech recognised by Twilio (signed): becomes the complaint; its number is read back', security: [], querystring: langQuery, body: speechForm } },
+      { ...signedByTwilio, schema: { tags: ['channels'], summary: 'Speech recognised by Twilio (signed): becomes the complaint; its number is read back', security: [], querystring: langQuery, body: speechForm, response: { 200: twimlResponse, ...publicErrors, 409: errorResponse, 503: errorResponse } } },
       async (req, res) => {
         const lang = callerLanguage(req.body.From, req.query.lang);
         const text = req.body.SpeechResult?.trim();
@@ -205,7 +208,7 @@ export const channelRoutes =
       '/v1/channels/voice/survey/:token',
       {
         ...signedByTwilio,
-        schema: { tags: ['channels'], summary: 'Keypad answer of a survey call (signed): the digit 1–5 is the score', security: [], params: z.object({ token: z.string().min(10).max(300) }), body: digitsForm },
+        schema: { tags: ['channels'], summary: 'Keypad answer of a survey call (signed): the digit 1–5 is the score', security: [], params: z.object({ token: z.string().min(10).max(300) }), body: digitsForm, response: { 200: twimlResponse, ...publicErrors, 409: errorResponse, 503: errorResponse } },
       },
       async (req, res) => {
         const { claims, status, language } = await deps.openSurvey(req.params.token);
@@ -227,7 +230,7 @@ export const channelRoutes =
           security: [],
           params: z.object({ source: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
           body: webhookBody,
-          response: { 200: channelResult, 201: channelResult, 400: errorResponse, 403: errorResponse, 404: errorResponse },
+          response: { 200: channelResult, 201: channelResult, ...publicErrors, 409: errorResponse, 413: errorResponse, 415: errorResponse, 503: errorResponse },
         },
         // The signature is checked before the body is validated: an unsigned caller learns nothing.
         preValidation: async (req) => {

@@ -51,7 +51,7 @@ export const complaintRoutes =
           summary: 'Submit a complaint (idempotent by Idempotency-Key or by channel + externalRef)',
           headers: idempotencyHeaders,
           body: createComplaintBody,
-          response: { 200: createComplaintResponse, 201: createComplaintResponse, 400: errorResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
+          response: { 200: createComplaintResponse, 201: createComplaintResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
         },
       },
       async (req, reply) => {
@@ -77,7 +77,7 @@ export const complaintRoutes =
       '/v1/complaints',
       {
         onRequest: requireRoles('integrator', 'agent', 'supervisor', 'auditor', 'admin'),
-        schema: { tags: ['complaints'], summary: 'List complaints, newest first', querystring: listComplaintsQuery, response: { 200: complaintPage, 400: errorResponse, ...authErrors } },
+        schema: { tags: ['complaints'], summary: 'List complaints, newest first', querystring: listComplaintsQuery, response: { 200: complaintPage, ...authErrors } },
       },
       async (req) => {
         const { limit, cursor, createdFrom, createdTo, ...filters } = req.query;

@@ -72,7 +72,7 @@ export const historyRoutes =
 
     app.post(
       '/v1/audit/replay',
-      { onRequest: requireRoles('auditor'), schema: { tags: ['audit'], summary: 'Replay histories against the running code: {ids} or {query}', body: replayBody, response: { 200: replayResult, 400: errorResponse, ...authErrors } } },
+      { onRequest: requireRoles('auditor'), schema: { tags: ['audit'], summary: 'Replay histories against the running code: {ids} or {query}', body: replayBody, response: { 200: replayResult, ...authErrors } } },
       async (req) => replay(req.body),
     );
   };

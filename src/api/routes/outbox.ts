@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { listOutbox } from '../../db/queries/notifications';
 import { requireRoles } from '../auth';
-import { authErrors, errorResponse } from '../schemas/common';
+import { authErrors } from '../schemas/common';
 
 const outboxQuery = z
   .object({
@@ -42,7 +42,7 @@ export const outboxRoutes =
   async (app) => {
     app.get(
       '/v1/outbox',
-      { onRequest: requireRoles('admin'), schema: { tags: ['channels'], summary: 'Outgoing messages, newest first', querystring: outboxQuery, response: { 200: outboxPage, 400: errorResponse, ...authErrors } } },
+      { onRequest: requireRoles('admin'), schema: { tags: ['channels'], summary: 'Outgoing messages, newest first', querystring: outboxQuery, response: { 200: outboxPage, ...authErrors } } },
       async (req) => {
         const { limit, before, ...filters } = req.query;
         const rows = await listOutbox(db, filters, limit + 1, before);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { eraseCustomer } from '../../db/queries/erasure';
 import { requireRoles } from '../auth';
-import { authErrors, errorResponse } from '../schemas/common';
+import { authErrors } from '../schemas/common';
 
 const params = z.object({ customerId: z.string().min(1).max(200) });
 const body = z.object({ reason: z.string().trim().min(1, 'must not be empty').max(2000) }).strict();
@@ -17,7 +17,7 @@ export const privacyRoutes =
       '/v1/customers/:customerId/erasure',
       {
         onRequest: requireRoles('admin'),
-        schema: { tags: ['privacy'], summary: "Erase a customer's name, email, phone and texts from the read model, timeline and outbox", params, body, response: { 200: result, 400: errorResponse, ...authErrors } },
+        schema: { tags: ['privacy'], summary: "Erase a customer's name, email, phone and texts from the read model, timeline and outbox", params, body, response: { 200: result, ...authErrors } },
       },
       async (req) => {
         const r = await eraseCustomer(db, req.params.customerId, req.principal!, req.body.reason);

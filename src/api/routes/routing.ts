@@ -44,7 +44,7 @@ const handlerOut = (h: HandlerRow) => ({
 });
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.null() });
-const errors = { 400: errorResponse, 404: errorResponse, 409: errorResponse, ...authErrors };
+const errors = { 404: errorResponse, 409: errorResponse, ...authErrors };
 
 /** Departments, handlers and agents' queues. Staff changes take effect on open complaints at once. */
 export const routingRoutes =

@@ -10,7 +10,7 @@ import { verifySurveyToken } from '../../notify/survey-token';
 import { surveyUpdate } from '../../../workflows/complaint.messages';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
-import { errorResponse } from '../schemas/common';
+import { errorResponse, publicErrors } from '../schemas/common';
 import { actionResult, surveyAnswer, surveyView } from '../schemas/complaints';
 
 export interface SurveyRouteDeps {
@@ -52,7 +52,7 @@ export const surveyRoutes =
 
     app.get(
       '/v1/surveys/:token',
-      { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: surveyView, 404: errorResponse } } },
+      { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: surveyView, ...publicErrors } } },
       async (req, reply) => {
         const { claims, status, language } = await open(req.params.token);
         if (wantsHtml(req)) return html(reply).send(surveyPage(claims.complaintId, langOf(language), status) as never);
@@ -63,7 +63,7 @@ export const surveyRoutes =
     app.post(
       '/v1/surveys/:token',
       {
-        schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?} as JSON, or the page’s form', security: [], params: tokenParams, body: surveyAnswer, response: { 200: actionResult, 400: errorResponse, 404: errorResponse, 409: errorResponse } },
+        schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?} as JSON, or the page’s form', security: [], params: tokenParams, body: surveyAnswer, response: { 200: actionResult, ...publicErrors, 409: errorResponse, 503: errorResponse } },
         preValidation: async (req) => {
           if (!/urlencoded/.test(req.headers['content-type'] ?? '')) return;
           const form = (req.body ?? {}) as unknown as Record<string, string | undefined>;

@@ -12,7 +12,12 @@ export const errorResponse = z
   .meta({ id: 'Error' });
 
 /** Error responses every authenticated route may return, for the OpenAPI document. */
-export const authErrors = { 401: errorResponse, 403: errorResponse, 429: errorResponse, 503: errorResponse } as const;
+// Every guarded route can also refuse malformed input (400) or an over-long path (414), and any route
+// can be rate limited (429).
+export const authErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 414: errorResponse, 429: errorResponse, 503: errorResponse } as const;
+
+/** What a public route can answer besides its success: bad input, unknown or refused credential, rate limit. */
+export const publicErrors = { 400: errorResponse, 403: errorResponse, 404: errorResponse, 414: errorResponse, 429: errorResponse } as const;
 
 export const idParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, 'not a complaint id') });
 
