@@ -19,6 +19,8 @@ import { privacyRoutes } from './routes/privacy';
 import { historyRoutes, type HistoryRouteDeps } from './routes/history';
 import { surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
+import { analyticsRoutes } from './routes/analytics';
+import { dashboardRoutes } from './routes/dashboard';
 
 export interface AppDeps {
   database: Database;
@@ -89,5 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(routingRoutes({ db: deps.database.db, engine }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   await app.register(privacyRoutes({ db: deps.database.db }));
+  await app.register(analyticsRoutes({ db: deps.database.db }));
+  await app.register(dashboardRoutes());
   return app;
 }

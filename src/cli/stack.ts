@@ -12,7 +12,7 @@ import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
-import { ensureRetentionSchedule } from '../temporal/schedules';
+import { ensureDetectorSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
 import { createComplaintWorker } from '../worker';
 
@@ -50,6 +50,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
   });
   await ensureRetentionSchedule(client, config.retentionDays);
+  await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
   const running = worker.run().finally(() => connection.close());
   return { worker, running };
 }

@@ -5,19 +5,13 @@ import type { Db } from '../../db/client';
 import { listAuditLog, type AuditFilters } from '../../db/queries/audit';
 import type { AuditLogRow } from '../../db/schema';
 import { requireRoles } from '../auth';
+import { csvLine } from '../csv';
 import { authErrors, errorResponse } from '../schemas/common';
 import { auditPage, auditQuery } from '../schemas/complaints';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'role', 'action', 'complaintId', 'data', 'hash'] as const;
 
-/** RFC 4180 quoting; a leading =, +, - or @ is neutralised so a spreadsheet never runs it as a formula. */
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const csvRow = (r: AuditLogRow): string => [r.id, r.at.toISOString(), r.actor, r.role, r.action, r.complaintId, r.data, r.hash].map(csvCell).join(',') + '\r\n';
+const csvRow = (r: AuditLogRow): string => csvLine([r.id, r.at, r.actor, r.role, r.action, r.complaintId, r.data, r.hash]);
 
 /** Every matching entry as CSV, a page at a time, so an export of millions never sits in memory. */
 async function* csvExport(db: Db, filters: AuditFilters): AsyncGenerator<string> {
