@@ -17,7 +17,7 @@ export interface ClusterOptions {
   minCustomers: number;
 }
 
-export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { similarity: 0.5, minCustomers: 3 };
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = { similarity: 0.4, minCustomers: 3 };
 
 const HAN = /\p{Script=Han}/u;
 
