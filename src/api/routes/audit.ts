@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { listAuditLog, type AuditFilters } from '../../db/queries/audit';
 import type { AuditLogRow } from '../../db/schema';
 import { requireRoles } from '../auth';
-import { csvLine } from '../csv';
+import { csvLine, sendCsv } from '../csv';
 import { authErrors, errorResponse } from '../schemas/common';
 import { auditPage, auditQuery } from '../schemas/complaints';
 
@@ -44,10 +43,7 @@ export const auditRoutes =
         const { limit, cursor, from, to, format, ...rest } = req.query;
         const filters = { ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
         if (format === 'csv') {
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', 'attachment; filename="audit-log.csv"')
-            .send(Readable.from(csvExport(db, filters)) as never); // a stream bypasses the JSON serializer
+          return sendCsv(reply, 'audit-log.csv', csvExport(db, filters));
         }
         const rows = await listAuditLog(db, filters, limit + 1, cursor ? Number(cursor) : undefined);
         const page = rows.slice(0, limit);

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { complaintsCsv } from '../complaints-csv';
+import { sendCsv } from '../csv';
 import { getComplaint, listComplaints, type Cursor } from '../../db/queries/complaints';
 import { getTimeline } from '../../db/queries/timeline';
 import type { ComplaintRow } from '../../db/schema';
@@ -129,10 +129,7 @@ export const complaintRoutes =
           submittedBy: actor.role === 'integrator' ? actor.subject : undefined,
         };
         if (format === 'csv') {
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', 'attachment; filename="complaints.csv"')
-            .send(Readable.from(complaintsCsv(db, filters)) as never); // a stream bypasses the JSON serializer
+          return sendCsv(reply, 'complaints.csv', complaintsCsv(db, filters));
         }
         const rows = await listComplaints(db, filters, limit + 1, cursor ? decodeCursor(cursor) : undefined);
         const page = rows.slice(0, limit);
