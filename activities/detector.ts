@@ -6,7 +6,9 @@ import { recentTexts, rollingCategoryCounts, upsertAlert } from '../src/db/queri
 import { enqueueMessages } from '../src/db/queries/notifications';
 import { alerts, departments, type AlertRow } from '../src/db/schema';
 import { CLUSTER_WINDOW_MS, SPIKE_HISTORY_DAYS } from '../src/shared/detector';
+import type { Mailer } from '../src/notify/mailer';
 import { render } from '../src/notify/templates';
+import { deliverPendingEmail } from './notify';
 
 const DAY_MS = 86_400_000;
 
@@ -52,7 +54,7 @@ async function notifySupervisors(db: Db, alert: AlertRow): Promise<number> {
   return db.transaction((tx) => enqueueMessages(tx, messages));
 }
 
-export function createDetectorActivities({ db }: { db: Db }) {
+export function createDetectorActivities({ db, mailer }: { db: Db; mailer?: Mailer }) {
   return {
     /** Raises a volume_spike alert per category whose last 24 hours are out of line with its baseline; returns new alert ids. */
     async detectVolumeSpikes(nowMs: number): Promise<number[]> {
@@ -112,12 +114,15 @@ export function createDetectorActivities({ db }: { db: Db }) {
       return created;
     },
 
-    /** Notifies supervisors of new alerts through the outbox; returns how many messages were queued. */
+    /** Notifies supervisors of new alerts through the outbox and sends the email; returns how many messages were queued. */
     async notifyAlerts(ids: number[]): Promise<number> {
       let n = 0;
       for (const id of ids) {
         const [alert] = await db.select().from(alerts).where(eq(alerts.id, id));
-        if (alert) n += await notifySupervisors(db, alert);
+        if (!alert) continue;
+        n += await notifySupervisors(db, alert);
+        // After the outbox commit; a retry sends only what is still pending (same Message-ID on a resend).
+        await deliverPendingEmail(db, mailer, `alert-${alert.id}:`);
       }
       return n;
     },

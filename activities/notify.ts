@@ -74,8 +74,13 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
  * and mark carries the same Message-ID.
  */
 export async function deliverEmail(db: Db, mailer: Mailer | undefined, complaintId: string, seq: number): Promise<number> {
+  return deliverPendingEmail(db, mailer, `${complaintId}:${seq}:`);
+}
+
+/** Sends every pending email whose dedupe key starts with `prefix` (one step's, or one alert's), marking each sent. */
+export async function deliverPendingEmail(db: Db, mailer: Mailer | undefined, prefix: string): Promise<number> {
   if (!mailer) return 0;
-  const pending = await pendingMessages(db, `${complaintId}:${seq}:`, 'email');
+  const pending = await pendingMessages(db, prefix, 'email');
   for (const m of pending) {
     await mailer.send({ to: m.recipient, subject: m.subject, text: m.body, messageId: `<${m.dedupeKey.replace(/[^A-Za-z0-9.:+-]/g, '.')}@complaint-desk>` });
     await markSent(db, m.id);

@@ -137,6 +137,13 @@ describe('roles on the analytics routes', () => {
     expect(open.items.map((a: { id: string }) => a.id)).not.toContain(String(alert.id));
   });
 
+  it('documents the new routes in the OpenAPI document', async () => {
+    const doc = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    for (const p of ['/v1/analytics/summary', '/v1/analytics/hot-topics', '/v1/analytics/forecast', '/v1/alerts', '/v1/alerts/{id}/acknowledge']) expect(Object.keys(doc.paths)).toContain(p);
+    expect(doc.components.schemas).toHaveProperty('AnalyticsSummary');
+    expect(doc.paths['/v1/complaints'].get.parameters.map((x: { name: string }) => x.name)).toContain('format');
+  });
+
   it('serves the dashboard page and its chart library without a token', async () => {
     const page = await stack.app.inject({ method: 'GET', url: '/dashboard' });
     expect(page.statusCode).toBe(200);
