@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { backtest } from '../analytics/forecast';
 import { evaluateClusters, evaluateSpikes, seriesByCategory, type EvalRecord } from '../analytics/detector-eval';
 import { parseCsvRecords } from '../nlp/csv';
 import { fail } from './stack';
@@ -21,6 +22,16 @@ function main(): void {
     console.log(`  false alarms: ${r.falseAlarms} of ${r.categoryDays} category-days = ${pct(r.falseAlarmRate)}`);
     for (const d of r.detection) console.log(`  burst +${String(d.burst).padStart(2)}: detected ${d.detected}/${d.trials} = ${pct(d.rate)}`);
   }
+  // The forecast's backtest on the same dates, compressed ×7 so days carry a few complaints each.
+  const { series: weekly } = seriesByCategory(rows, 7);
+  const all = [...weekly.values()].reduce((acc, s) => acc.map((v, i) => v + s[i]!));
+  const total = backtest(all, 8)!;
+  const perProduct = [...weekly.values()].map((s) => backtest(s, 8)!).filter(Boolean);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`\nforecast backtest (Holt-Winters vs seasonal-naive, 8 rolling weeks of 7 days, time compressed ×7; ${mean(all.slice(-56)).toFixed(2)} complaints/day in the tested weeks):`);
+  console.log(`  all products: MAE ${total.mae.toFixed(2)}/day vs naive ${total.naiveMae.toFixed(2)}/day`);
+  console.log(`  per product (mean of ${perProduct.length}): MAE ${mean(perProduct.map((b) => b.mae)).toFixed(2)}/day vs naive ${mean(perProduct.map((b) => b.naiveMae)).toFixed(2)}/day`);
+
   const c = evaluateClusters(rows, 30, [3, 5, 8], Math.min(trials, 500));
   console.log(`\nmass complaints (near-duplicate clusters), real texts in ${c.windows} windows of 30 days:`);
   console.log(`  false clusters: ${c.falseClusters} of ${c.windows} windows = ${pct(c.falseClusterRate)}`);
