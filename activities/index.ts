@@ -4,6 +4,7 @@ import type { TriageModels } from '../src/nlp';
 import type { Senders } from '../src/notify/deliver';
 import type { CompiledRules } from '../src/triage/rules';
 import { createAssignActivities } from './assign';
+import { createDetectorActivities } from './detector';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createPersistActivities } from './persist';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSurveyActivities(deps),
     ...createRoutingActivities(deps),
     ...createRetentionActivities(deps),
+    ...createDetectorActivities(deps),
   };
 }
 

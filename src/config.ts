@@ -58,6 +58,8 @@ const envSchema = z.object({
   SLA_POLICY_FILE: optionalString,
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Complaint desk <complaints@localhost>'),
+  DETECTOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  CHROMIUM_PATH: optionalString,
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -114,6 +116,10 @@ export interface Config {
   surveys: { secret: string; publicBaseUrl: string };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
+  /** The early-warning detector runs this often (a Temporal Schedule). */
+  detectorIntervalMinutes: number;
+  /** The browser the dashboard's browser test drives (Debian's chromium by default). */
+  chromiumPath: string;
   /** Unset: emails stay in the outbox as pending. */
   mail: { smtpUrl?: string; from: string };
   /** Unset: SMS and calls stay in the outbox as pending, and Twilio's webhooks are refused. */
@@ -273,6 +279,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
+    detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,
+    chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio: buildTwilio(e),
     channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },

@@ -23,6 +23,8 @@ import { channelRoutes } from './routes/channels';
 import { outboxRoutes } from './routes/outbox';
 import { createSurveyOpener, surveyRoutes } from './routes/surveys';
 import { healthRoutes } from './routes/health';
+import { analyticsRoutes } from './routes/analytics';
+import { dashboardRoutes } from './routes/dashboard';
 
 export interface AppDeps {
   database: Database;
@@ -104,5 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(routingRoutes({ db: deps.database.db, engine }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   await app.register(privacyRoutes({ db: deps.database.db }));
+  await app.register(analyticsRoutes({ db: deps.database.db }));
+  await app.register(dashboardRoutes());
   return app;
 }

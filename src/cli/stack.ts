@@ -14,7 +14,7 @@ import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
 import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
-import { ensureRetentionSchedule } from '../temporal/schedules';
+import { ensureDetectorSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
 import { createComplaintWorker } from '../worker';
 
@@ -53,6 +53,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     maxWorkflowTasks: config.worker.maxWorkflowTasks,
   });
   await ensureRetentionSchedule(client, config.retentionDays);
+  await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   const running = worker.run().finally(async () => {

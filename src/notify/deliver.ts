@@ -75,7 +75,12 @@ export async function deliverOne(db: Db, senders: Senders, id: number): Promise<
  * failure: the step is recorded, so the workflow moves on and the relay retries what is left.
  */
 export async function deliverStep(db: Db, senders: Senders, complaintId: string, seq: number): Promise<void> {
-  for (const m of await pendingStepMessages(db, `${complaintId}:${seq}:`, configuredChannels(senders))) await deliverOne(db, senders, m.id);
+  await deliverPrefix(db, senders, `${complaintId}:${seq}:`);
+}
+
+/** First attempt at every pending message whose dedupe key starts with `prefix` (one step's, one alert's). */
+export async function deliverPrefix(db: Db, senders: Senders, prefix: string): Promise<void> {
+  for (const m of await pendingStepMessages(db, prefix, configuredChannels(senders))) await deliverOne(db, senders, m.id);
 }
 
 /** Retries what is due: the relay's one pass. Returns how many messages it tried. */

@@ -47,6 +47,10 @@ export const TEMPLATES = {
     en: { subject: 'Complaint {id} was reopened', body: 'Complaint {id} was reopened: {reason}' },
     zh: { subject: '投诉 {id} 已重新打开', body: '投诉 {id} 已重新打开：{reason}' },
   },
+  early_warning: {
+    en: { subject: 'Early warning: {summary}', body: '{summary}. Complaints: {complaints}. Acknowledge it on the dashboard (alert {alertId}).' },
+    zh: { subject: '预警：{summaryZh}', body: '{summaryZh}。相关投诉：{complaints}。请在看板上确认（预警 {alertId}）。' },
+  },
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

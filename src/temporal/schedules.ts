@@ -1,5 +1,6 @@
 import { type Client, ScheduleAlreadyRunning } from '@temporalio/client';
 import { TASK_QUEUE } from '../shared/constants';
+import { DETECTOR_SCHEDULE_ID } from '../shared/detector';
 
 export const RETENTION_SCHEDULE_ID = 'complaint-retention';
 
@@ -14,5 +15,20 @@ export async function ensureRetentionSchedule(client: Client, days: number, task
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(RETENTION_SCHEDULE_ID).update((s) => ({ ...s, action }));
+  }
+}
+
+/**
+ * Creates the early-warning schedule (every `minutes`) once; a later start updates its interval.
+ * Overlap SKIP: a slow run is never doubled up by the next tick.
+ */
+export async function ensureDetectorSchedule(client: Client, minutes: number, taskQueue = TASK_QUEUE): Promise<void> {
+  const action = { type: 'startWorkflow' as const, workflowType: 'detectorWorkflow', taskQueue, args: [] };
+  const spec = { intervals: [{ every: `${minutes} minutes` }] };
+  try {
+    await client.schedule.create({ scheduleId: DETECTOR_SCHEDULE_ID, spec, action, policies: { overlap: 'SKIP' } });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(DETECTOR_SCHEDULE_ID).update((s) => ({ ...s, spec, action }));
   }
 }

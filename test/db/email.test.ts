@@ -1,41 +1,23 @@
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { insertComplaint } from '../../src/db/queries/complaints';
 import { notifications } from '../../src/db/schema';
-import { createMailer, type Mailer } from '../../src/notify/mailer';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp';
+import { seedComplaints } from '../helpers/seed-complaints';
 import { activityDeps } from '../helpers/stack';
 
 let database: TestDatabase;
-let smtp: SMTPServer;
-let mailer: Mailer;
-const received: Array<{ to: string[]; raw: string }> = [];
+let sink: SmtpSink;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  // A real SMTP server on loopback: what nodemailer speaks to in production, minus the internet.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  mailer = createMailer(`smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, 'Complaint desk <complaints@example.com>');
+  sink = await startSmtpSink();
 });
 
 afterAll(async () => {
-  mailer?.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await sink?.close();
   await database?.dispose();
 });
 
@@ -43,15 +25,36 @@ describe('email delivery', () => {
   it('sends the step’s email over SMTP in the customer’s language, once, and marks it sent', async () => {
     const id = `mail${Date.now().toString(36)}`;
     await insertComplaint(database.db, { id, channel: 'web', body: '快递没到', customer: { email: 'kehu@example.com', language: 'zh' }, metadata: {}, submittedBy: { subject: 'shop', role: 'integrator' }, receivedAt: new Date().toISOString() }, `complaint-${id}`);
-    const acts = createActivities({ ...(await activityDeps(database)), senders: { email: mailer } });
+    const acts = createActivities({ ...(await activityDeps(database)), senders: { email: sink.mailer } });
     const cmd = { complaintId: id, seq: 2, at: new Date().toISOString(), template: 'acknowledgement' as const, audience: 'customer' as const };
     expect(await acts.notify(cmd)).toBe(1);
     await acts.notify(cmd); // a retried activity
-    expect(received.filter((m) => m.to.includes('kehu@example.com'))).toHaveLength(1);
-    const mail = received.find((m) => m.to.includes('kehu@example.com'))!;
+    expect(sink.received.filter((m) => m.to.includes('kehu@example.com'))).toHaveLength(1);
+    const mail = sink.received.find((m) => m.to.includes('kehu@example.com'))!;
     expect(mail.raw).toMatch(/Message-ID: <.*@complaint-desk>/i);
     expect(mail.raw).toContain(id);
     const [row] = await database.db.select().from(notifications).where(eq(notifications.complaintId, id));
     expect(row).toMatchObject({ status: 'sent', language: 'zh', subject: `我们已收到您的投诉 ${id}` });
+  });
+});
+
+describe('early-warning email', () => {
+  it('a mass complaint reaches the billing team lead over SMTP, once', async () => {
+    const now = Date.now();
+    const text = '账单重复扣费，今天早上同一笔月费被扣了两次，客服电话打不通';
+    await seedComplaints(
+      database.db,
+      ['a', 'b', 'c'].map((c, i) => ({ id: `mail${c}`, category: 'billing', customerId: `cust-${c}`, createdAt: new Date(now - (i + 1) * 600_000).toISOString(), body: text })),
+    );
+    const acts = createActivities({ ...(await activityDeps(database)), senders: { email: sink.mailer } });
+    const ids = await acts.detectMassComplaints(now);
+    expect(ids).toHaveLength(1);
+    expect(await acts.notifyAlerts(ids)).toBe(1);
+    await acts.notifyAlerts(ids); // a retried activity
+    const mails = sink.received.filter((m) => m.to.includes('lead.billing@example.com'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.raw).toMatch(/Message-ID: <alert-\d+:lead\.billing\.example\.com@complaint-desk>/i);
+    const [row] = await database.db.select().from(notifications).where(eq(notifications.complaintId, `alert-${ids[0]}`));
+    expect(row).toMatchObject({ status: 'sent', template: 'early_warning', recipient: 'lead.billing@example.com' });
   });
 });

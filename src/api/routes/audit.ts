@@ -1,23 +1,16 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { listAuditLog, type AuditFilters } from '../../db/queries/audit';
 import type { AuditLogRow } from '../../db/schema';
 import { requireRoles } from '../auth';
+import { csvLine, sendCsv } from '../csv';
 import { authErrors } from '../schemas/common';
 import { auditPage, auditQuery } from '../schemas/complaints';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'role', 'action', 'complaintId', 'data', 'hash'] as const;
 
-/** RFC 4180 quoting; a leading =, +, - or @ is neutralised so a spreadsheet never runs it as a formula. */
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const csvRow = (r: AuditLogRow): string => [r.id, r.at.toISOString(), r.actor, r.role, r.action, r.complaintId, r.data, r.hash].map(csvCell).join(',') + '\r\n';
+const csvRow = (r: AuditLogRow): string => csvLine([r.id, r.at, r.actor, r.role, r.action, r.complaintId, r.data, r.hash]);
 
 /** Every matching entry as CSV, a page at a time, so an export of millions never sits in memory. */
 async function* csvExport(db: Db, filters: AuditFilters): AsyncGenerator<string> {
@@ -50,10 +43,7 @@ export const auditRoutes =
         const { limit, cursor, from, to, format, ...rest } = req.query;
         const filters = { ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
         if (format === 'csv') {
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('content-disposition', 'attachment; filename="audit-log.csv"')
-            .send(Readable.from(csvExport(db, filters)) as never); // a stream bypasses the JSON serializer
+          return sendCsv(reply, 'audit-log.csv', csvExport(db, filters));
         }
         const rows = await listAuditLog(db, filters, limit + 1, cursor ? Number(cursor) : undefined);
         const page = rows.slice(0, limit);

@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Db } from '../../db/client';
+import { complaintsCsv } from '../complaints-csv';
+import { sendCsv } from '../csv';
 import { listComplaints, type Cursor } from '../../db/queries/complaints';
 import { getTimeline } from '../../db/queries/timeline';
 import type { ComplaintRow } from '../../db/schema';
@@ -77,22 +80,26 @@ export const complaintRoutes =
       '/v1/complaints',
       {
         onRequest: requireRoles('integrator', 'agent', 'supervisor', 'auditor', 'admin'),
-        schema: { tags: ['complaints'], summary: 'List complaints, newest first', querystring: listComplaintsQuery, response: { 200: complaintPage, ...authErrors } },
+        schema: {
+          tags: ['complaints'],
+          summary: 'List complaints, newest first; ?format=csv streams every match as CSV',
+          querystring: listComplaintsQuery,
+          response: { 200: z.union([complaintPage, z.string()]), ...authErrors },
+        },
       },
-      async (req) => {
-        const { limit, cursor, createdFrom, createdTo, ...filters } = req.query;
+      async (req, reply) => {
+        const { limit, cursor, createdFrom, createdTo, format, ...rest } = req.query;
         const actor = req.principal!;
-        const rows = await listComplaints(
-          db,
-          {
-            ...filters,
-            createdFrom: createdFrom ? new Date(createdFrom) : undefined,
-            createdTo: createdTo ? new Date(createdTo) : undefined,
-            submittedBy: actor.role === 'integrator' ? actor.subject : undefined,
-          },
-          limit + 1,
-          cursor ? decodeCursor(cursor) : undefined,
-        );
+        const filters = {
+          ...rest,
+          createdFrom: createdFrom ? new Date(createdFrom) : undefined,
+          createdTo: createdTo ? new Date(createdTo) : undefined,
+          submittedBy: actor.role === 'integrator' ? actor.subject : undefined,
+        };
+        if (format === 'csv') {
+          return sendCsv(reply, 'complaints.csv', complaintsCsv(db, filters));
+        }
+        const rows = await listComplaints(db, filters, limit + 1, cursor ? decodeCursor(cursor) : undefined);
         const page = rows.slice(0, limit);
         return { items: page.map((r) => summaryView(r)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
       },

@@ -117,6 +117,8 @@ export const listComplaintsQuery = z
     q: z.string().min(1).max(200).optional(),
     createdFrom: isoTime.optional(),
     createdTo: isoTime.optional(),
+    /** csv streams every match (limit and cursor are ignored) with the columns of src/api/complaints-csv.ts. */
+    format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
 

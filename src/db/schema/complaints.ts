@@ -62,6 +62,9 @@ export const complaints = pgTable(
     index('complaints_department_idx').on(t.department, t.status),
     index('complaints_customer_idx').on(t.customerId, t.createdAt.desc()),
     index('complaints_submitted_by_idx').on(t.submittedBy, t.createdAt.desc()),
+    // Analytics scan a time range and group by one of these; the category index above serves category.
+    index('complaints_channel_created_idx').on(t.channel, t.createdAt),
+    index('complaints_department_created_idx').on(t.department, t.createdAt),
     index('complaints_external_ref_idx').on(t.channel, t.externalRef).where(sql`${t.externalRef} is not null`),
   ],
 );

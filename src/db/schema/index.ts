@@ -6,3 +6,4 @@ export * from './audit-log';
 export * from './notifications';
 export * from './surveys';
 export * from './training-examples';
+export * from './alerts';

@@ -1,0 +1,195 @@
+import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import { alerts, complaints, type AlertRow } from '../schema';
+
+export const GROUP_BY = ['category', 'channel', 'department', 'handler', 'priority'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+export type Interval = 'day' | 'week';
+
+const groupColumn: Record<GroupBy, SQL> = {
+  category: sql`coalesce(${complaints.category}, 'untriaged')`,
+  channel: sql`${complaints.channel}`,
+  department: sql`coalesce(${complaints.department}, 'none')`,
+  handler: sql`coalesce(${complaints.assignee}, 'unassigned')`,
+  priority: sql`coalesce(${complaints.priority}, 'none')`,
+};
+
+export interface Metrics {
+  count: number;
+  firstResponseSeconds: { median: number | null; p90: number | null };
+  resolutionSeconds: { median: number | null; p90: number | null };
+  /** Share (0..1) of complaints whose SLA outcome is known (breached, or resolved/closed) that kept it. */
+  slaCompliance: number | null;
+  satisfaction: { average: number | null; responses: number; distribution: Record<'1' | '2' | '3' | '4' | '5', number> };
+  /** Share (0..1) of complaints ever resolved that were reopened. */
+  reopenRate: number | null;
+}
+
+// Durations in seconds; percentile_cont is the same interpolating percentile on PGlite and PostgreSQL.
+const FRT = sql`extract(epoch from (${complaints.firstRespondedAt} - ${complaints.createdAt}))`;
+const RES = sql`extract(epoch from (${complaints.resolvedAt} - ${complaints.createdAt}))`;
+const DECIDED = sql`(${complaints.breached} or ${complaints.status} in ('resolved', 'closed'))`;
+const EVER_RESOLVED = sql`(${complaints.resolvedAt} is not null or ${complaints.reopenCount} > 0)`;
+
+const metricColumns = {
+  count: sql<number>`count(*)::int`,
+  frtMedian: sql<number | null>`(percentile_cont(0.5) within group (order by ${FRT}) filter (where ${complaints.firstRespondedAt} is not null))::float8`,
+  frtP90: sql<number | null>`(percentile_cont(0.9) within group (order by ${FRT}) filter (where ${complaints.firstRespondedAt} is not null))::float8`,
+  resMedian: sql<number | null>`(percentile_cont(0.5) within group (order by ${RES}) filter (where ${complaints.resolvedAt} is not null))::float8`,
+  resP90: sql<number | null>`(percentile_cont(0.9) within group (order by ${RES}) filter (where ${complaints.resolvedAt} is not null))::float8`,
+  decided: sql<number>`(count(*) filter (where ${DECIDED}))::int`,
+  kept: sql<number>`(count(*) filter (where ${DECIDED} and not ${complaints.breached}))::int`,
+  satAvg: sql<number | null>`(avg(${complaints.surveyScore}))::float8`,
+  s1: sql<number>`(count(*) filter (where ${complaints.surveyScore} = 1))::int`,
+  s2: sql<number>`(count(*) filter (where ${complaints.surveyScore} = 2))::int`,
+  s3: sql<number>`(count(*) filter (where ${complaints.surveyScore} = 3))::int`,
+  s4: sql<number>`(count(*) filter (where ${complaints.surveyScore} = 4))::int`,
+  s5: sql<number>`(count(*) filter (where ${complaints.surveyScore} = 5))::int`,
+  everResolved: sql<number>`(count(*) filter (where ${EVER_RESOLVED}))::int`,
+  reopened: sql<number>`(count(*) filter (where ${complaints.reopenCount} > 0))::int`,
+};
+
+type MetricRow = { [K in keyof typeof metricColumns]: (typeof metricColumns)[K]['_']['type'] };
+
+// postgres-js may hand back numeric strings where PGlite gives numbers; one conversion for both.
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+function toMetrics(r: MetricRow): Metrics {
+  const responses = Number(r.s1) + Number(r.s2) + Number(r.s3) + Number(r.s4) + Number(r.s5);
+  return {
+    count: Number(r.count),
+    firstResponseSeconds: { median: num(r.frtMedian), p90: num(r.frtP90) },
+    resolutionSeconds: { median: num(r.resMedian), p90: num(r.resP90) },
+    slaCompliance: ratio(Number(r.kept), Number(r.decided)),
+    satisfaction: {
+      average: num(r.satAvg),
+      responses,
+      distribution: { '1': Number(r.s1), '2': Number(r.s2), '3': Number(r.s3), '4': Number(r.s4), '5': Number(r.s5) },
+    },
+    reopenRate: ratio(Number(r.reopened), Number(r.everResolved)),
+  };
+}
+
+export interface AnalyticsRange {
+  from: Date;
+  to: Date;
+}
+
+function rangeWhere(r: AnalyticsRange, extra: SQL[] = []): SQL {
+  return and(gte(complaints.createdAt, r.from), lt(complaints.createdAt, r.to), ...extra)!;
+}
+
+export interface Summary {
+  totals: Metrics;
+  series: { period: string; count: number }[];
+  groups: ({ key: string } & Metrics)[];
+  openByEscalationLevel: { level: number; count: number }[];
+}
+
+/**
+ * Counts, handling times, SLA, satisfaction and reopen rate of the complaints created in [from, to),
+ * per period (UTC day or ISO week start) and per group. Open complaints by escalation level are
+ * as of now (a snapshot, not a range).
+ */
+export async function analyticsSummary(db: Db, r: AnalyticsRange, interval: Interval, by?: GroupBy): Promise<Summary> {
+  const where = rangeWhere(r);
+  // The unit is inlined (it is one of two literals): a bound parameter would make the GROUP BY expression differ from the select's.
+  const period = sql<string>`to_char(date_trunc(${sql.raw(interval === 'week' ? "'week'" : "'day'")}, ${complaints.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const [totals] = await db.select(metricColumns).from(complaints).where(where);
+  const series = await db.select({ period, count: sql<number>`count(*)::int` }).from(complaints).where(where).groupBy(sql`1`).orderBy(sql`1`);
+  const groups = by
+    ? await db
+        .select({ key: groupColumn[by].mapWith(String), ...metricColumns })
+        .from(complaints)
+        .where(where)
+        .groupBy(groupColumn[by])
+        .orderBy(sql`count(*) desc`, groupColumn[by])
+    : [];
+  const open = await db
+    .select({ level: complaints.escalationLevel, count: sql<number>`count(*)::int` })
+    .from(complaints)
+    .where(sql`${complaints.status} not in ('resolved', 'closed', 'withdrawn')`)
+    .groupBy(complaints.escalationLevel)
+    .orderBy(complaints.escalationLevel);
+  return {
+    totals: toMetrics(totals!),
+    series: series.map((s) => ({ period: s.period, count: Number(s.count) })),
+    groups: groups.map((g) => ({ key: g.key, ...toMetrics(g) })),
+    openByEscalationLevel: open.map((o) => ({ level: o.level, count: Number(o.count) })),
+  };
+}
+
+/** Daily counts per category over [from, to), by UTC day; missing days are the caller's zeros. */
+export async function dailyCategoryCounts(db: Db, r: AnalyticsRange): Promise<{ category: string; day: string; count: number }[]> {
+  const day = sql<string>`to_char(date_trunc('day', ${complaints.createdAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ category: groupColumn.category.mapWith(String), day, count: sql<number>`count(*)::int` })
+    .from(complaints)
+    .where(rangeWhere(r))
+    .groupBy(groupColumn.category, day);
+  return rows.map((x) => ({ ...x, count: Number(x.count) }));
+}
+
+/** Counts per category of the `days` rolling 24-hour windows ending at `now` (daysAgo 0 = the last 24 h). */
+export async function rollingCategoryCounts(db: Db, now: Date, days: number): Promise<{ category: string; daysAgo: number; count: number }[]> {
+  const daysAgo = sql<number>`floor(extract(epoch from (${now.toISOString()}::timestamptz - ${complaints.createdAt})) / 86400)::int`;
+  const rows = await db
+    .select({ category: groupColumn.category.mapWith(String), daysAgo, count: sql<number>`count(*)::int` })
+    .from(complaints)
+    .where(rangeWhere({ from: new Date(now.getTime() - days * 86_400_000), to: new Date(now.getTime() + 1) }))
+    .groupBy(sql`1, 2`); // by position: `now` is a parameter, and a repeated parameter is a different expression
+  return rows.map((x) => ({ category: x.category, daysAgo: Number(x.daysAgo), count: Number(x.count) })).filter((x) => x.daysAgo >= 0 && x.daysAgo < days);
+}
+
+/** The keyword lists of complaints created in [from, to). */
+export async function keywordLists(db: Db, r: AnalyticsRange): Promise<string[][]> {
+  const rows = await db.select({ keywords: complaints.keywords }).from(complaints).where(rangeWhere(r));
+  return rows.map((x) => x.keywords ?? []);
+}
+
+/** Texts of complaints created in [from, to), for near-duplicate clustering; erased texts are left out. */
+export async function recentTexts(db: Db, r: AnalyticsRange, limit = 5000) {
+  return db
+    .select({ id: complaints.id, customerId: complaints.customerId, subject: complaints.subject, body: complaints.body, category: complaints.category })
+    .from(complaints)
+    .where(rangeWhere(r, [isNull(complaints.erasedAt)]))
+    .orderBy(asc(complaints.createdAt), asc(complaints.id))
+    .limit(limit);
+}
+
+export type NewAlert = Omit<typeof alerts.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'acknowledgedAt' | 'acknowledgedBy'>;
+
+/**
+ * Raises an alert once per dedupe key. Seen again, the row's figures and complaints are refreshed
+ * (a growing cluster) but it is not raised again. Returns the row and whether it is new.
+ */
+export async function upsertAlert(db: Db, a: NewAlert): Promise<{ alert: AlertRow; created: boolean }> {
+  const inserted = await db.insert(alerts).values(a).onConflictDoNothing().returning();
+  if (inserted[0]) return { alert: inserted[0], created: true };
+  const [updated] = await db
+    .update(alerts)
+    .set({ observed: a.observed, expected: a.expected, pValue: a.pValue, complaintIds: a.complaintIds, windowEnd: a.windowEnd, summary: a.summary, updatedAt: new Date() })
+    .where(eq(alerts.dedupeKey, a.dedupeKey))
+    .returning();
+  return { alert: updated!, created: false };
+}
+
+/** Alerts newest first, keyset-paged by id; `open` leaves out acknowledged ones. */
+export async function listAlerts(db: Db, opts: { open?: boolean; limit: number; beforeId?: number }): Promise<AlertRow[]> {
+  const conds = [opts.open ? isNull(alerts.acknowledgedAt) : undefined, opts.beforeId !== undefined ? lt(alerts.id, opts.beforeId) : undefined].filter((c) => c !== undefined);
+  return db
+    .select()
+    .from(alerts)
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(alerts.id))
+    .limit(opts.limit);
+}
+
+/** Acknowledges an alert; acknowledging twice keeps the first acknowledgement. */
+export async function acknowledgeAlert(db: Db, id: number, by: string): Promise<AlertRow | undefined> {
+  await db.update(alerts).set({ acknowledgedAt: new Date(), acknowledgedBy: by }).where(and(eq(alerts.id, id), isNull(alerts.acknowledgedAt)));
+  const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
+  return row;
+}
+

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { upsertAlert } from '../../src/db/queries/analytics';
+import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
+import { startTestStack, type TestStack } from '../helpers/stack';
+
+const config = loadConfig();
+const chromiumFound = existsSync(config.chromiumPath);
+// In CI a missing browser is a broken machine, not a reason to skip: the test fails loudly there.
+const inCi = process.env.CI === 'true';
+const OUT = path.resolve('test-output');
+
+let stack: TestStack;
+let browser: Browser | undefined;
+let baseUrl: string;
+
+describe.skipIf(!chromiumFound && !inCi)(`dashboard in a real browser (${config.chromiumPath})`, () => {
+  beforeAll(async () => {
+    if (!chromiumFound) throw new Error(`chromium not found at ${config.chromiumPath} (CHROMIUM_PATH); .ci/run installs it with apt`);
+    stack = await startTestStack('dashboard');
+    const now = Date.now();
+    const rows: SeedComplaint[] = [];
+    const cats = ['billing', 'delivery', 'service'];
+    const channels = ['web', 'email', 'app'];
+    for (let i = 0; i < 24; i++) {
+      rows.push({
+        id: `d${i}`,
+        createdAt: new Date(now - (i % 12) * 86_400_000 - 3_600_000).toISOString(),
+        category: cats[i % 3],
+        channel: channels[i % 3],
+        status: i % 4 === 0 ? 'in_progress' : 'closed',
+        firstResponseAfterH: 1 + (i % 5),
+        resolvedAfterH: i % 4 === 0 ? undefined : 10 + i,
+        breached: i % 5 === 0,
+        surveyScore: i % 4 === 0 ? undefined : 1 + (i % 5),
+        escalationLevel: i % 8 === 0 ? 1 : 0,
+        keywords: i < 6 ? ['refund'] : ['app crash'],
+      });
+    }
+    await seedComplaints(stack.database.db, rows);
+    await upsertAlert(stack.database.db, { dedupeKey: 'e2e', kind: 'mass_complaint', category: 'billing', windowStart: new Date(now - 3_600_000), windowEnd: new Date(now), observed: 4, expected: null, pValue: null, complaintIds: ['d0', 'd3'], summary: 'Mass complaint: 4 customers wrote near-identical complaints' });
+    await stack.app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: config.chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('asks for a token, then draws every chart from the seeded data, in English and Chinese', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/dashboard`);
+    await page.click('#load');
+    await expect.poll(async () => `${await page.textContent('#error')} ${errors.join('; ')}`).toContain('API token');
+
+    await page.fill('#token', 'dev-supervisor');
+    await page.click('#load');
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 30_000 });
+    // Runs in the page; typed loosely because the test's tsconfig has no DOM library.
+    const totals: Record<string, number> = await page.evaluate(`(() => {
+      const out = {};
+      for (const c of document.querySelectorAll('canvas')) {
+        const chart = Chart.getChart(c);
+        out[c.id] = chart ? chart.data.datasets[0].data.reduce((a, b) => a + b, 0) : -1;
+      }
+      return out;
+    })()`);
+    expect(totals['chart-volume']).toBe(24);
+    expect(totals['chart-category']).toBe(24);
+    expect(totals['chart-channel']).toBe(24);
+    expect(totals['chart-satisfaction']).toBe(18); // every complaint but the six in progress answered
+    expect(totals['chart-escalation']).toBe(6); // the six in progress
+    expect(totals['chart-sla']).toBeGreaterThan(0);
+    expect(await page.textContent('#alerts')).toContain('Mass complaint');
+    expect(await page.textContent('#hot')).toContain('refund');
+
+    await page.selectOption('#lang', 'zh');
+    await expect.poll(() => page.textContent('h1')).toBe('投诉看板');
+    await page.waitForSelector('body[data-loaded="true"]');
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
+    expect(existsSync(path.join(OUT, 'dashboard.png'))).toBe(true);
+  });
+});

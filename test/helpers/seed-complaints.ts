@@ -1,0 +1,56 @@
+import { complaints, type NewComplaintRow } from '../../src/db/schema';
+import type { Db } from '../../src/db/client';
+
+const HOUR = 3_600_000;
+
+export interface SeedComplaint {
+  id: string;
+  createdAt: string;
+  category?: string;
+  channel?: string;
+  status?: string;
+  /** Hours after creation. */
+  firstResponseAfterH?: number;
+  resolvedAfterH?: number;
+  breached?: boolean;
+  surveyScore?: number;
+  reopenCount?: number;
+  escalationLevel?: number;
+  keywords?: string[];
+  customerId?: string;
+  body?: string;
+  department?: string;
+  assignee?: string;
+  priority?: string;
+}
+
+/** Writes read-model rows as the workflow activities would have left them, for figures computed by hand. */
+export async function seedComplaints(db: Db, rows: SeedComplaint[]): Promise<void> {
+  const values: NewComplaintRow[] = rows.map((r) => {
+    const created = new Date(r.createdAt);
+    const after = (h?: number) => (h === undefined ? null : new Date(created.getTime() + h * HOUR));
+    return {
+      id: r.id,
+      workflowId: `complaint-${r.id}`,
+      status: r.status ?? 'closed',
+      channel: r.channel ?? 'web',
+      body: r.body ?? `complaint ${r.id}`,
+      submittedBy: 'seed',
+      category: r.category ?? 'billing',
+      department: r.department ?? r.category ?? 'billing',
+      assignee: r.assignee ?? null,
+      priority: r.priority ?? 'P3',
+      customerId: r.customerId ?? `cust-${r.id}`,
+      firstRespondedAt: after(r.firstResponseAfterH),
+      resolvedAt: after(r.resolvedAfterH),
+      breached: r.breached ?? false,
+      surveyScore: r.surveyScore ?? null,
+      reopenCount: r.reopenCount ?? 0,
+      escalationLevel: r.escalationLevel ?? 0,
+      keywords: r.keywords ?? [],
+      createdAt: created,
+      updatedAt: created,
+    };
+  });
+  for (let i = 0; i < values.length; i += 500) await db.insert(complaints).values(values.slice(i, i + 500));
+}
