@@ -79,6 +79,13 @@ describe('GET /v1/analytics/summary', () => {
     expect(r.json().error.details[0].path).toBe('from');
     expect((await get(`/v1/analytics/summary?${RANGE}&by=weather`)).statusCode).toBe(400);
   });
+
+  // Found by the API fuzzer: the previous-period window of an ancient range reached negative years.
+  it('refuses dates outside 1970..9999 instead of failing inside the database', async () => {
+    const r = await get('/v1/analytics/hot-topics?from=0315-12-31T16%3A51%3A27.4%2B16%3A01&to=0749-03-01T08%3A47%3A04.0Z');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details[0].path).toBe('querystring.from');
+  });
 });
 
 describe('hot topics, forecast, export', () => {
@@ -142,6 +149,7 @@ describe('roles on the analytics routes', () => {
     for (const p of ['/v1/analytics/summary', '/v1/analytics/hot-topics', '/v1/analytics/forecast', '/v1/alerts', '/v1/alerts/{id}/acknowledge']) expect(Object.keys(doc.paths)).toContain(p);
     expect(doc.components.schemas).toHaveProperty('AnalyticsSummary');
     expect(doc.paths['/v1/complaints'].get.parameters.map((x: { name: string }) => x.name)).toContain('format');
+    for (const p of ['/v1/complaints', '/v1/audit/log']) expect(Object.keys(doc.paths[p].get.responses['200'].content)).toEqual(['application/json', 'text/csv']);
   });
 
   it('serves the dashboard page and its chart library without a token', async () => {

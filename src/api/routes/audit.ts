@@ -5,7 +5,7 @@ import { listAuditLog, type AuditFilters } from '../../db/queries/audit';
 import type { AuditLogRow } from '../../db/schema';
 import { requireRoles } from '../auth';
 import { csvLine, sendCsv } from '../csv';
-import { authErrors } from '../schemas/common';
+import { authErrors, jsonOrCsv } from '../schemas/common';
 import { auditPage, auditQuery } from '../schemas/complaints';
 
 const CSV_COLUMNS = ['id', 'at', 'actor', 'role', 'action', 'complaintId', 'data', 'hash'] as const;
@@ -36,7 +36,7 @@ export const auditRoutes =
           tags: ['audit'],
           summary: 'Every human action, newest first; ?format=csv streams them all as CSV',
           querystring: auditQuery.extend({ format: z.enum(['json', 'csv']).default('json') }),
-          response: { 200: z.union([auditPage, z.string()]), ...authErrors },
+          response: { 200: jsonOrCsv(auditPage), ...authErrors },
         },
       },
       async (req, reply) => {

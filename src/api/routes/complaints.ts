@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { complaintsCsv } from '../complaints-csv';
 import { sendCsv } from '../csv';
@@ -9,7 +8,7 @@ import type { ComplaintRow } from '../../db/schema';
 import { requireRoles } from '../auth';
 import type { Intake } from '../intake';
 import { AppError } from '../errors';
-import { authErrors, errorResponse, idParams } from '../schemas/common';
+import { authErrors, jsonOrCsv, errorResponse, idParams } from '../schemas/common';
 import {
   complaintPage,
   complaintView as complaintViewSchema,
@@ -84,7 +83,7 @@ export const complaintRoutes =
           tags: ['complaints'],
           summary: 'List complaints, newest first; ?format=csv streams every match as CSV',
           querystring: listComplaintsQuery,
-          response: { 200: z.union([complaintPage, z.string()]), ...authErrors },
+          response: { 200: jsonOrCsv(complaintPage), ...authErrors },
         },
       },
       async (req, reply) => {

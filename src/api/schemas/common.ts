@@ -21,4 +21,18 @@ export const publicErrors = { 400: errorResponse, 403: errorResponse, 404: error
 
 export const idParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, 'not a complaint id') });
 
-export const isoTime = z.iso.datetime({ offset: true });
+// Bounded to 1970..9999 UTC: PostgreSQL and Date.toISOString disagree on years outside it, and a window
+// shifted back from year 0315 (the previous-period comparison) would reach negative years.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+export const isoTime = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return t >= EARLIEST && t <= LATEST;
+  }, 'must be between 1970-01-01 and 9999-12-31');
+
+/** A 200 that is JSON by default and CSV under ?format=csv, documented as both media types. */
+export function jsonOrCsv<T extends z.ZodType>(json: T) {
+  return { content: { 'application/json': { schema: json }, 'text/csv': { schema: z.string() } } };
+}
