@@ -22,6 +22,11 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
         },
       },
+      {
+        // Fault injection with its own PostgreSQL and Temporal, run once by CI (`npm run test:chaos`).
+        extends: true,
+        test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'], testTimeout: 600_000 },
+      },
     ],
   },
 });

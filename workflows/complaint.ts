@@ -367,6 +367,14 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   setHandler(
     withdrawUpdate,
     async ({ reason, actor }) => {
+      // A withdrawal that lands while triage is still running waits for it: otherwise triage's result
+      // would overwrite the withdrawn status (found by the fault run, where slow activities widen the
+      // window). Patched so that histories recorded before the fix replay unchanged.
+      if (m.status === 'received' && patched('withdraw-waits-for-triage')) {
+        await condition(() => m.status !== 'received');
+        // A retried withdrawal waited alongside the first and finds it done: the same answer, no second event.
+        if ((m.status as ComplaintStatus) === 'withdrawn') return result();
+      }
       resumeClock();
       await Promise.all([record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn'), wakeQueue(m.department)]);
       return result();

@@ -58,9 +58,12 @@ const input = async (body: string, extra: Partial<ComplaintWorkflowInput> = {}):
 
 const supervisor = { subject: 'sup', role: 'supervisor' as const };
 
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFile?: string): Promise<T> {
+type Acts = ReturnType<typeof createActivities>;
+
+async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, slaPolicyFile?: string, alter: (a: Acts) => Acts = (a) => a): Promise<T> {
   const taskQueue = uniqueTaskQueue('wf');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(await activityDeps(database, slaPolicyFile, wakeComplaintsWith(env.client))) });
+  const activities = alter(createActivities(await activityDeps(database, slaPolicyFile, wakeComplaintsWith(env.client))));
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -304,6 +307,25 @@ describe('complaintWorkflow: lifecycle', () => {
 });
 
 describe('complaintWorkflow: staff actions', () => {
+  // Found by the fault run (test/chaos): a withdrawal accepted while triage ran was overwritten by triage's result.
+  it('a withdrawal that arrives during triage waits for it, is not undone by it, and is recorded once', async () => {
+    const slowTriage = (a: Acts): Acts => ({ ...a, triageComplaint: async (t) => (await new Promise((r) => setTimeout(r, 1500)), a.triageComplaint(t)) });
+    await withWorker(
+      async (taskQueue) => {
+        const i = await input('My parcel never arrived.');
+        const handle = await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
+        // Twice, as an integrator retrying after a lost response would: both wait, one withdrawal is recorded.
+        const withdraw = () => handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'found it', actor: { subject: 'test-integrator', role: 'integrator' } }] });
+        expect(await Promise.all([withdraw(), withdraw()])).toEqual([{ id: i.id, status: 'withdrawn' }, { id: i.id, status: 'withdrawn' }]);
+        expect(await handle.result()).toEqual({ id: i.id, status: 'withdrawn' });
+        const types = (await events(i.id)).map((e) => e.type).filter((t) => t !== 'notification');
+        expect(types).toEqual(['received', 'triaged', 'withdrawn']);
+      },
+      undefined,
+      slowTriage,
+    );
+  });
+
   it('reassign, transfer to another department, then withdraw: load follows every move', async () => {
     await withWorker(async (taskQueue) => {
       const i = await input('The staff at the desk were rude.');

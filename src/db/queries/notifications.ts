@@ -25,8 +25,9 @@ export async function pendingStepMessages(db: Db, dedupePrefix: string, channels
     .orderBy(asc(notifications.id));
 }
 
-/** A claim older than this belonged to a sender that died mid-send; the relay may take the message over. */
-export const STALE_CLAIM_MS = 5 * 60_000;
+/** A claim older than this belonged to a sender that died mid-send; the relay may take the message over.
+ * Every sender bounds its own waits well inside it (SMTP: 60 s at most; Twilio: 30 s). */
+export const STALE_CLAIM_MS = 2 * 60_000;
 
 /**
  * Claims a message for sending: only one sender (the step's activity or the relay, in any process) wins,
