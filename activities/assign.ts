@@ -2,10 +2,25 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { getComplaint } from '../src/db/queries/complaints';
 import { assignLeastLoaded } from '../src/db/queries/routing';
-import { handlers } from '../src/db/schema';
+import { resolutionsOf } from '../src/db/queries/kb';
+import { handlers, type Suggestion } from '../src/db/schema';
 import { deliverStep, type Senders } from '../src/notify/deliver';
 import type { AssignmentOutcome } from '../src/shared/types';
 import { queueTx } from './notify';
+
+const EXCERPT = 300;
+
+/** The handler's notice lists what triage suggested, best first, so the answer is one click away. */
+function suggestionLines(list: Suggestion[], resolutions: Map<string, { resolution: string | null }>, lang: 'en' | 'zh'): string {
+  const lines = list.flatMap((s) => {
+    if (s.kind === 'article') return [lang === 'zh' ? `- 知识库文章：${s.title}（/v1/kb/articles/${s.articleId}，相关度 ${s.score}）` : `- Article: ${s.title} (/v1/kb/articles/${s.articleId}, score ${s.score})`];
+    const text = resolutions.get(s.complaintId)?.resolution?.replace(/\s+/g, ' ').slice(0, EXCERPT);
+    if (!text) return [];
+    return [lang === 'zh' ? `- 相似投诉 ${s.complaintId} 的解决方式（相似度 ${s.score}）：${text}` : `- How similar complaint ${s.complaintId} was resolved (similarity ${s.score}): ${text}`];
+  });
+  if (lines.length === 0) return '';
+  return `${lang === 'zh' ? '参考建议：' : 'Suggested:'}\n${lines.join('\n')}`;
+}
 
 export interface AssignDeps {
   db: Db;
@@ -17,12 +32,15 @@ export interface AssignDeps {
  * step: queued after the assignment commits, deduplicated by that step, so a retry sends nothing twice.
  */
 async function noticeAssignment({ db, senders }: AssignDeps, complaintId: string, seq: number, handlerId: string): Promise<void> {
+  const stored = (await getComplaint(db, complaintId))?.suggestions ?? [];
+  const resolutions = await resolutionsOf(db, stored.flatMap((s) => (s.kind === 'resolution' ? [s.complaintId] : [])));
   await db.transaction(async (tx) => {
     const row = await getComplaint(tx, complaintId);
     if (!row || row.assignee !== handlerId) return; // moved on meanwhile: the newer step speaks
     const [h] = await tx.select().from(handlers).where(eq(handlers.id, handlerId));
     await queueTx(tx, row, { seq, template: 'assigned', audience: 'customer', vars: { handler: h?.name ?? handlerId } });
-    await queueTx(tx, row, { seq, template: 'assignment_notice', audience: 'assignee', vars: { category: row.category ?? '', priority: row.priority ?? '', summary: row.summary ?? '' } });
+    const suggestions = suggestionLines(row.suggestions, resolutions, row.language === 'zh' ? 'zh' : 'en');
+    await queueTx(tx, row, { seq, template: 'assignment_notice', audience: 'assignee', vars: { category: row.category ?? '', priority: row.priority ?? '', summary: row.summary ?? '', suggestions } });
   });
   await deliverStep(db, senders, complaintId, seq);
 }

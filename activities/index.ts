@@ -3,8 +3,10 @@ import type { SlaPolicy } from '../src/shared/sla-types';
 import type { TriageModels } from '../src/nlp';
 import type { Senders } from '../src/notify/deliver';
 import type { CompiledRules } from '../src/triage/rules';
+import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
 import { createDetectorActivities } from './detector';
+import { createKbActivities } from './kb';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
 import { createPersistActivities } from './persist';
@@ -28,6 +30,8 @@ export interface ActivityDeps {
   unassignedEscalationMs: number;
   /** Email (SMTP_URL), SMS and survey calls (Twilio); a channel left out keeps its messages in the outbox. */
   senders: Senders;
+  /** Knowledge base: suggestions at triage, drafts learnt from well-rated resolutions. */
+  kb: KnowledgeBase;
   /** Nudges waiting complaints' workflows (a Temporal client's signal, injected by the worker). */
   wakeComplaints: (ids: string[]) => Promise<void>;
 }
@@ -44,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoutingActivities(deps),
     ...createRetentionActivities(deps),
     ...createDetectorActivities(deps),
+    ...createKbActivities(deps),
   };
 }
 

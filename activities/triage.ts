@@ -9,6 +9,7 @@ import { resolveTargets } from '../src/shared/sla-clock';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
 import type { CompiledRules, RuleVerdict } from '../src/triage/rules';
+import { complaintTerms, type KnowledgeBase } from '../src/kb/knowledge-base';
 
 export interface TriageDeps {
   db: Db;
@@ -19,6 +20,7 @@ export interface TriageDeps {
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
   unassignedEscalationMs: number;
+  kb: KnowledgeBase;
 }
 
 export interface TriageRequest {
@@ -54,7 +56,7 @@ function decidePriority(verdict: RuleVerdict, model: TriageResult): { priority: 
   return { priority, reasons: [...new Set(reasons.length ? reasons : ['default'])] };
 }
 
-export function createTriageActivities({ db, rules, modelCategories, models, defaultDepartment, slaPolicy, unassignedEscalationMs }: TriageDeps) {
+export function createTriageActivities({ db, rules, modelCategories, models, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
   async function priorComplaints(complaintId: string, customerId: string | undefined, atMs: number): Promise<number> {
     if (!customerId) return 0;
     const [row] = await db
@@ -74,6 +76,9 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
       const { category, decidedBy } = decideCategory(verdict, model, modelCategories);
       const { priority, reasons } = decidePriority(verdict, model);
       const department = await departmentServing(db, category, defaultDepartment);
+      // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
+      const terms = complaintTerms(text);
+      const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
       // A department with its own calendar holds its complaints to its own working hours and holidays.
       const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
       const outcome: TriageOutcome = {
@@ -105,12 +110,14 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
           sentimentScore: model.sentiment.score,
           keywords: outcome.keywords,
           summary: outcome.summary,
+          searchTerms: terms,
+          suggestions,
         },
         event: {
           type: 'triaged',
           actor: SYSTEM,
           at: req.at,
-          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats },
+          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions },
         },
       });
       return outcome;

@@ -603,7 +603,12 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     await openPhase();
     if (m.status === 'withdrawn') break;
     if (m.status === 'resolved' && (await surveyPhase())) continue;
-    if (m.status === 'resolved') await record('closed', SYSTEM, {}, 'closed');
+    if (m.status === 'resolved') {
+      await record('closed', SYSTEM, {}, 'closed');
+      // Learning, added after the first release (patched, so older histories replay unchanged): a
+      // resolution the customer rated 4 or 5 becomes a draft article for an agent to review.
+      if ((m.survey?.score ?? 0) >= 4 && patched('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ complaintId: input.id, seq: ++m.seq, at: now() }));
+    }
     if (m.status === 'closed') break;
   }
   // An update that arrived at the last moment must finish (and its caller get an answer) before we end.

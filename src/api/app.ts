@@ -9,6 +9,8 @@ import type { Database } from '../db/client';
 import { createAuthenticator } from './auth';
 import { createEngine } from './engine';
 import { registerMetrics } from './metrics';
+import { KnowledgeBase } from '../kb/knowledge-base';
+import { kbRoutes } from './routes/kb';
 import { AppError, errorHandler } from './errors';
 import { createComplaintLookup } from './complaint-lookup';
 import { createIntake } from './intake';
@@ -107,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   await app.register(privacyRoutes({ db: deps.database.db }));
   await app.register(analyticsRoutes({ db: deps.database.db }));
+  await app.register(kbRoutes({ db: deps.database.db, kb: new KnowledgeBase(deps.database.db) }));
   await app.register(dashboardRoutes());
   return app;
 }

@@ -1,6 +1,6 @@
-import type { ComplaintEventRow, ComplaintRow } from '../db/schema';
+import type { ComplaintEventRow, ComplaintRow, Suggestion } from '../db/schema';
 import type { ComplaintState, ComplaintWorkflowInput } from '../shared/types';
-import type { ComplaintSummaryView, ComplaintView } from './schemas/complaints';
+import type { ComplaintSummaryView, ComplaintView, SuggestionView } from './schemas/complaints';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -42,12 +42,18 @@ export function summaryView(row: ComplaintRow, live?: ComplaintState): Complaint
   };
 }
 
-/** The full complaint: summary plus timeline. */
-export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], live?: ComplaintState): ComplaintView {
+/** The full complaint: summary plus timeline, and for staff the suggestions made to its handler. */
+export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], live?: ComplaintState, suggestions?: SuggestionView[]): ComplaintView {
   return {
     ...summaryView(row, live),
     timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, role: e.role, data: e.data })),
+    ...(suggestions ? { suggestions } : {}),
   };
+}
+
+/** Stored suggestions with past resolutions read fresh, so an erased complaint's words never reappear. */
+export function suggestionViews(stored: Suggestion[], resolutions: Map<string, { resolution: string | null; surveyScore: number | null }>): SuggestionView[] {
+  return stored.map((s) => (s.kind === 'article' ? s : { ...s, resolution: resolutions.get(s.complaintId)?.resolution ?? null, surveyScore: resolutions.get(s.complaintId)?.surveyScore ?? null }));
 }
 
 /** The intake input a continuation run needs, rebuilt from the read model of a closed complaint. */
@@ -118,6 +124,8 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
     createdAt: at,
     updatedAt: at,
+    searchTerms: null,
+    suggestions: [],
     assignedAt: null,
     resolvedAt: null,
     closedAt: null,

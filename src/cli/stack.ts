@@ -7,6 +7,8 @@ import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { seedRouting } from '../db/queries/routing';
+import { KnowledgeBase } from '../kb/knowledge-base';
+import { loadSeedArticles, seedArticles } from '../kb/seed';
 import { loadModels } from '../nlp';
 import { startOutboxRelay } from '../notify/deliver';
 import { createSenders } from '../notify/senders';
@@ -23,6 +25,7 @@ export async function prepareDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ url: config.database.url, pgliteDir: pgliteDirFor(config.dataDir), poolSize: config.database.poolSize });
   await database.migrate();
   await seedRouting(database.db, loadRoutingFile(config.files.routing));
+  await seedArticles(database.db, loadSeedArticles());
   return database;
 }
 
@@ -48,6 +51,7 @@ export async function startWorker(config: Config, address: string, database: Dat
       unassignedEscalationMs: routing.unassignedEscalationAfter,
       wakeComplaints: wakeComplaintsWith(client),
       senders,
+      kb: new KnowledgeBase(database.db),
     },
     maxActivities: config.worker.maxActivities,
     maxWorkflowTasks: config.worker.maxWorkflowTasks,

@@ -12,8 +12,8 @@ export const TEMPLATES = {
     zh: { subject: '您的投诉 {id} 正在处理中', body: '您的投诉 {id} 已由 {handler} 负责处理，我们会尽快与您联系。' },
   },
   assignment_notice: {
-    en: { subject: 'New complaint {id} assigned to you', body: 'Complaint {id} ({category}, {priority}) is assigned to you.\n{summary}' },
-    zh: { subject: '新投诉 {id} 已分配给您', body: '投诉 {id}（{category}，{priority}）已分配给您。\n{summary}' },
+    en: { subject: 'New complaint {id} assigned to you', body: 'Complaint {id} ({category}, {priority}) is assigned to you.\n{summary}\n\n{suggestions}' },
+    zh: { subject: '新投诉 {id} 已分配给您', body: '投诉 {id}（{category}，{priority}）已分配给您。\n{summary}\n\n{suggestions}' },
   },
   agent_response: {
     en: { subject: 'Update on your complaint {id}', body: '{text}' },
@@ -60,5 +60,5 @@ export function render(name: TemplateName, language: string | null | undefined, 
   const lang = language === 'zh' ? 'zh' : 'en';
   const t = TEMPLATES[name][lang];
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
-  return { subject: fill(t.subject), body: fill(t.body), language: lang };
+  return { subject: fill(t.subject), body: fill(t.body).trimEnd(), language: lang };
 }

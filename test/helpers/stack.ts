@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
+import { KnowledgeBase } from '../../src/kb/knowledge-base';
 import { loadModels, type TriageModels } from '../../src/nlp';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
@@ -62,6 +63,7 @@ export async function activityDeps(database: TestDatabase, slaPolicyFile?: strin
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
     // No senders: messages stay in the outbox, as on the embedded default; channel tests pass their own.
     senders: {} as Senders,
+    kb: new KnowledgeBase(database.db),
   };
 }
 

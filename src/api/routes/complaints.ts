@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client';
 import { complaintsCsv } from '../complaints-csv';
+import { resolutionsOf } from '../../db/queries/kb';
 import { sendCsv } from '../csv';
 import { listComplaints, type Cursor } from '../../db/queries/complaints';
 import { getTimeline } from '../../db/queries/timeline';
@@ -17,7 +18,7 @@ import {
   idempotencyHeaders,
   listComplaintsQuery,
 } from '../schemas/complaints';
-import { complaintView, summaryView } from '../views';
+import { complaintView, suggestionViews, summaryView } from '../views';
 import type { ComplaintLookup } from '../complaint-lookup';
 
 export interface ComplaintRouteDeps {
@@ -71,7 +72,10 @@ export const complaintRoutes =
       },
       async (req) => {
         const { row, live } = await lookup(req.params.id, req.principal!);
-        return complaintView(row, await getTimeline(db, row.id), live);
+        // Suggestions name other customers' complaints: staff see them, integrators do not.
+        const staff = req.principal!.role !== 'integrator';
+        const suggestions = staff ? suggestionViews(row.suggestions, await resolutionsOf(db, row.suggestions.flatMap((s) => (s.kind === 'resolution' ? [s.complaintId] : [])))) : undefined;
+        return complaintView(row, await getTimeline(db, row.id), live, suggestions);
       },
     );
 

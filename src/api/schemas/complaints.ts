@@ -95,7 +95,20 @@ export const complaintSummary = z
   })
   .meta({ id: 'ComplaintSummary' });
 
-export const complaintView = complaintSummary.extend({ timeline: z.array(timelineEntry) }).meta({ id: 'Complaint' });
+export const suggestionView = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('article'), articleId: z.string(), title: z.string(), score: z.number() }),
+    z.object({ kind: z.literal('resolution'), complaintId: z.string(), resolution: z.string().nullable(), surveyScore: z.number().int().nullable(), score: z.number() }),
+  ])
+  .meta({ id: 'Suggestion', description: 'a published article (BM25 score) or how a similar past complaint was resolved (term-set cosine 0..1)' });
+export type SuggestionView = z.infer<typeof suggestionView>;
+
+export const complaintView = complaintSummary
+  .extend({
+    timeline: z.array(timelineEntry),
+    suggestions: z.array(suggestionView).optional().meta({ description: 'for staff only: what triage pushed to the handler, best first' }),
+  })
+  .meta({ id: 'Complaint' });
 
 export type ComplaintSummaryView = z.infer<typeof complaintSummary>;
 export type ComplaintView = z.infer<typeof complaintView>;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { complaintEvents, complaints, notifications } from '../schema';
+import { complaintEvents, complaints, kbArticles, notifications } from '../schema';
 import { appendAudit } from './audit';
 import type { Tx } from './complaints';
 
@@ -13,9 +13,11 @@ async function redactComplaints(tx: Tx, ids: string[], at: Date): Promise<void> 
   if (ids.length === 0) return;
   await tx
     .update(complaints)
-    .set({ customerName: null, customerEmail: null, customerPhone: null, body: REDACTED, subject: null, summary: null, keywords: [], metadata: {}, resolution: sql`case when ${complaints.resolution} is null then null else ${REDACTED} end`, erasedAt: at })
+    .set({ customerName: null, customerEmail: null, customerPhone: null, body: REDACTED, subject: null, summary: null, keywords: [], searchTerms: null, metadata: {}, resolution: sql`case when ${complaints.resolution} is null then null else ${REDACTED} end`, erasedAt: at })
     .where(inArray(complaints.id, ids));
   await tx.update(notifications).set({ recipient: REDACTED, subject: REDACTED, body: REDACTED, data: {} }).where(inArray(notifications.complaintId, ids));
+  // A draft learnt from the complaint still holds its words; a published article was rewritten by a person.
+  await tx.delete(kbArticles).where(and(inArray(kbArticles.sourceComplaintId, ids), eq(kbArticles.status, 'draft')));
   // The one sanctioned write to the append-only timeline (see migration 0006): personal fields only.
   await tx.execute(sql`set local app.erasure = 'on'`);
   const strip = PERSONAL_EVENT_FIELDS.reduce((expr, f) => sql`(${expr}) - ${f}`, sql`${complaintEvents.data}`);

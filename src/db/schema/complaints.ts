@@ -52,6 +52,10 @@ export const complaints = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
     /** Personal data redacted (erasure request or retention); the complaint's facts stay for statistics. */
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+    /** Our language-neutral search terms (src/kb/terms.ts), for finding similar past complaints. */
+    searchTerms: text('search_terms').array(),
+    /** Knowledge-base articles and past resolutions pushed to the handler at triage, with scores. */
+    suggestions: jsonb('suggestions').$type<Suggestion[]>().notNull().default([]),
   },
   (t) => [
     // Keyset pagination walks (created_at, id) newest first; the filters below narrow it.
@@ -65,9 +69,17 @@ export const complaints = pgTable(
     // Analytics scan a time range and group by one of these; the category index above serves category.
     index('complaints_channel_created_idx').on(t.channel, t.createdAt),
     index('complaints_department_created_idx').on(t.department, t.createdAt),
+    // Similar complaints: a term-set match through GIN, without PostgreSQL's parser (it cannot segment Chinese).
+    index('complaints_search_terms_idx').using('gin', sql`array_to_tsvector(${t.searchTerms})`),
     index('complaints_external_ref_idx').on(t.channel, t.externalRef).where(sql`${t.externalRef} is not null`),
   ],
 );
+
+/** One suggestion on a complaint: a published article, or how a similar past complaint was resolved. */
+export type Suggestion =
+  | { kind: 'article'; articleId: string; title: string; score: number }
+  // The resolution's text is read when the complaint is shown, never copied: erasing that complaint erases it.
+  | { kind: 'resolution'; complaintId: string; score: number };
 
 export type ComplaintRow = typeof complaints.$inferSelect;
 export type NewComplaintRow = typeof complaints.$inferInsert;

@@ -7,3 +7,4 @@ export * from './notifications';
 export * from './surveys';
 export * from './training-examples';
 export * from './alerts';
+export * from './kb-articles';
