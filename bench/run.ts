@@ -1,0 +1,128 @@
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { installRuntime } from '../src/cli/stack';
+import { benchClassification } from './classification';
+import { benchIntake } from './intake';
+import { round } from './load';
+import { benchReads } from './reads';
+import { writeReport, type BenchReport, type Figure } from './report';
+import { ROOT, startBenchStack, type BenchStack } from './stack';
+import { benchHistory, benchTriageLatency, drainBacklog } from './triage';
+
+/** Durations per mode: quick fits in two minutes on two cores, full gives steadier figures and 1M rows. */
+const MODES = {
+  quick: { classifyS: 3, intakeS: 4, connections: 16, drainTimeoutS: 30, triageS: 5, tailS: 10, readS: 3, readSizes: [100_000] },
+  full: { classifyS: 10, intakeS: 20, connections: 16, drainTimeoutS: 300, triageS: 20, tailS: 30, readS: 10, readSizes: [100_000, 1_000_000] },
+};
+
+const figures: Figure[] = [];
+const details: Record<string, unknown> = {};
+const t0 = performance.now();
+
+function log(line: string): void {
+  console.log(`[bench ${round((performance.now() - t0) / 1000)}s] ${line}`);
+}
+
+/** Records a figure and prints it beside its target. */
+function figure(f: Figure): void {
+  figures.push(f);
+  const verdict = f.met === undefined ? '' : f.met ? '  ✓' : '  ✗ misses target';
+  log(`${f.section}: ${f.name} = ${f.value} ${f.unit}${f.target ? `  (target ${f.target})` : ''}${verdict}${f.note ? `  — ${f.note}` : ''}`);
+}
+
+async function classification(s: typeof MODES.quick): Promise<void> {
+  log('classification: shipped models, one process, one core ...');
+  const c = await benchClassification(s.classifyS);
+  details.classification = c;
+  figure({ section: 'c. classification', name: 'triage texts/s (one core, all sources)', value: c.textsPerSecond, unit: 'texts/s', target: '≥ 2000', met: c.textsPerSecond >= 2000 });
+  for (const g of c.groups) figure({ section: 'c. classification', name: `texts/s: ${path.basename(g.source)}`, value: g.textsPerSecond, unit: 'texts/s', target: '', note: `mean ${g.meanChars} chars` });
+  figure({ section: 'c. classification', name: 'RSS with all six models loaded', value: c.rssLoadedMb, unit: 'MB', target: '', note: `Node + tsx alone ${c.rssBaseMb} MB; models load in ${c.loadMs} ms` });
+}
+
+async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promise<void> {
+  log(`intake: ${s.connections} concurrent clients for ${s.intakeS} s, then raw no-op starts at the same concurrency ...`);
+  const intakeStart = performance.now();
+  const a = await benchIntake(stack, s.connections, s.intakeS);
+  details.intake = a;
+  figure({ section: 'a. intake', name: 'POST /v1/complaints accepted/s', value: a.ours.okPerSecond, unit: '/s', target: '', note: `${s.connections} connections, ${a.ours.non2xx} non-2xx, ${a.ours.errors} errors` });
+  figure({ section: 'a. intake', name: 'POST latency p50 / p99', value: `${a.ours.latencyMs.p50} / ${a.ours.latencyMs.p99}`, unit: 'ms', target: '' });
+  figure({ section: 'a. intake', name: 'raw engine: no-op workflow.start/s', value: a.raw.startsPerSecond, unit: '/s', target: '', note: `p50 ${a.raw.latencyMs.p50} ms, p99 ${a.raw.latencyMs.p99} ms; the dev server's own cap on this machine` });
+  figure({ section: 'a. intake', name: 'ratio ours / raw', value: a.ratio, unit: '', target: '≥ 0.8', met: a.ratio >= 0.8 });
+
+  log('intake: waiting for the worker to triage and assign every accepted complaint ...');
+  const accepted = a.warmUpAccepted + a.ours.ok;
+  const backlog = await drainBacklog(stack.database.db, accepted, intakeStart, s.drainTimeoutS);
+  details.backlog = backlog;
+  figure({ section: 'a. intake', name: 'end to end: assigned/s over the intake run + drain', value: backlog.assignedPerSecond, unit: '/s', target: '', note: backlog.drained ? `all ${backlog.accepted} assigned after ${backlog.seconds} s` : `${backlog.assigned} of ${backlog.accepted} assigned when the wait gave up at ${backlog.seconds} s` });
+
+  const rate = Math.max(1, Math.floor(a.ours.okPerSecond / 2));
+  log(`triage: POST at ${rate}/s (half the intake rate) for ${s.triageS} s, polling the read model for "assigned" ...`);
+  const b = await benchTriageLatency(stack, rate, s.triageS, s.tailS);
+  details.triage = b;
+  const ms = (v: number) => (Number.isFinite(v) ? v : `> ${s.tailS * 1000}`);
+  figure({ section: 'b. triage', name: 'POST → assigned p50', value: ms(b.latencyMs.p50), unit: 'ms', target: '', note: `${rate}/s for ${s.triageS} s; ${b.assigned} of ${b.accepted} assigned` });
+  figure({ section: 'b. triage', name: 'POST → assigned p99', value: ms(b.latencyMs.p99), unit: 'ms', target: '≤ 1000', met: b.latencyMs.p99 <= 1000 && b.assigned === b.accepted });
+
+  log('history: one complaint from intake to close through the API ...');
+  const h = await benchHistory(stack);
+  const top = (types: Record<string, number>) => Object.entries(types).map(([k, v]) => `${k.toLowerCase()} ${v}`).join(', ');
+  details.history = h;
+  figure({ section: 'b. triage', name: 'history events intake → assigned', value: h.eventsAtAssigned, unit: 'events', target: '≤ 25', met: h.eventsAtAssigned <= 25, note: top(h.typesAtAssigned) });
+  figure({ section: 'b. triage', name: 'history events intake → close', value: h.eventsAtClose, unit: 'events', target: '', note: 'resolve by a supervisor, survey answered' });
+}
+
+async function reads(stack: BenchStack, s: typeof MODES.quick): Promise<void> {
+  log(`reads: fresh database, ${s.readSizes.map((n) => n.toLocaleString('en')).join(' then ')} rows seeded in bulk ...`);
+  const d = await benchReads(stack, s.readSizes, s.readS, log);
+  details.reads = d;
+  for (const size of d) {
+    for (const q of size.queries) {
+      figure({ section: 'd. reads', name: `${q.name} p99 @ ${size.rows.toLocaleString('en')} rows`, value: q.latencyMs.p99, unit: 'ms', target: `≤ ${q.targetP99Ms}`, met: q.latencyMs.p99 <= q.targetP99Ms && q.non2xx === 0, note: `p50 ${q.latencyMs.p50} ms, ${q.okPerSecond}/s at ${q.connections} connections` });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, connections: { type: 'string' } } });
+  const mode = values.quick ? 'quick' : 'full';
+  const settings = { ...MODES[mode], ...(values.connections ? { connections: Number(values.connections) } : {}) };
+  const startedAt = new Date().toISOString();
+  log(`${mode} mode; database: ${process.env.DATABASE_URL ? 'PostgreSQL (fresh databases on DATABASE_URL)' : 'embedded PGlite (temp DATA_DIR)'}`);
+
+  // First, while nothing else runs: the classification figure is about one core.
+  await classification(settings);
+
+  installRuntime();
+  log('starting the embedded stack (Temporal dev server, database, worker, API) ...');
+  const stack = await startBenchStack();
+  try {
+    await intakeAndTriage(stack, settings);
+    await reads(stack, settings);
+  } finally {
+    await stack.stop();
+  }
+
+  const cpus = os.cpus();
+  const report: BenchReport = {
+    mode,
+    startedAt,
+    totalSeconds: round((performance.now() - t0) / 1000),
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    settings: { ...settings, database: process.env.DATABASE_URL ? 'postgres' : 'pglite', temporal: process.env.TEMPORAL_ADDRESS ? 'external' : 'embedded dev server (SQLite file)' },
+    figures,
+    details,
+  };
+  const out = writeReport(path.join(ROOT, 'bench', 'results'), report);
+  log(`done in ${report.totalSeconds} s; report: ${path.relative(ROOT, out.md)} and ${path.relative(ROOT, out.json)}`);
+  const missed = figures.filter((f) => f.met === false).map((f) => f.name);
+  if (missed.length) log(`targets missed: ${missed.join('; ')}`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((err: unknown) => {
+    console.error('[bench] failed:', err);
+    process.exit(1);
+  });
