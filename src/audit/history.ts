@@ -4,6 +4,9 @@ import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
+/** The marker the SDK records for each local activity (the short read-model steps of the workflow). */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
 /** One step of a workflow's history as an auditor reads it. */
 export interface HistoryEntry {
   eventId: number;
@@ -28,7 +31,7 @@ const one = (payloads: { payloads?: Payload[] | null } | null | undefined): unkn
 };
 
 /**
- * Turns a raw history into readable steps: each activity with its result, each timer, signal and update
+ * Turns a raw history into readable steps: each activity (regular or local) with its result, each timer, signal and update
  * with its arguments (which carry the actor) and time. Workflow-task bookkeeping is left out; the raw
  * form (?format=raw) has every event.
  */
@@ -45,7 +48,13 @@ export function readableHistory(events: HistoryEvent[]): HistoryEntry[] {
       push('activity_scheduled', name, one(e.activityTaskScheduledEventAttributes.input));
     } else if (e.activityTaskCompletedEventAttributes) push('activity_completed', activityNames.get(Number(e.activityTaskCompletedEventAttributes.scheduledEventId)), one(e.activityTaskCompletedEventAttributes.result));
     else if (e.activityTaskFailedEventAttributes) push('activity_failed', activityNames.get(Number(e.activityTaskFailedEventAttributes.scheduledEventId)), e.activityTaskFailedEventAttributes.failure?.message);
-    else if (e.timerStartedEventAttributes) push('timer_started', e.timerStartedEventAttributes.timerId ?? undefined, { durationMs: tsToMs(e.timerStartedEventAttributes.startToFireTimeout) });
+    else if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) {
+      // A local activity is one marker: what ran (in `data`) and its result, or its failure.
+      const m = e.markerRecordedEventAttributes;
+      const name = (one(m.details?.data) as { activity_type?: string } | undefined)?.activity_type;
+      if (m.failure) push('activity_failed', name, m.failure.message);
+      else push('activity_completed', name, one(m.details?.result));
+    } else if (e.timerStartedEventAttributes) push('timer_started', e.timerStartedEventAttributes.timerId ?? undefined, { durationMs: tsToMs(e.timerStartedEventAttributes.startToFireTimeout) });
     else if (e.timerFiredEventAttributes) push('timer_fired', e.timerFiredEventAttributes.timerId ?? undefined);
     else if (e.timerCanceledEventAttributes) push('timer_canceled', e.timerCanceledEventAttributes.timerId ?? undefined);
     else if (e.workflowExecutionSignaledEventAttributes) push('signal', e.workflowExecutionSignaledEventAttributes.signalName ?? undefined, one(e.workflowExecutionSignaledEventAttributes.input));

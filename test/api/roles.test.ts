@@ -139,6 +139,9 @@ describe('audit exports', () => {
     expect(lines.length).toBeGreaterThan(1);
     const history = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}/history`, headers: auth('auditor') })).json();
     expect(history.runs[0].events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['workflow_started', 'activity_completed', 'update_accepted']));
+    // Triage runs as a local activity (a marker in history): it reads as the activity it is, with its decision.
+    const triage = history.runs[0].events.find((e: { type: string; name?: string }) => e.type === 'activity_completed' && e.name === 'triageComplaint');
+    expect(triage.data).toMatchObject({ category: expect.any(String), priority: expect.stringMatching(/^P[1-4]$/), department: expect.any(String) });
     const accepted = history.runs[0].events.find((e: { type: string; name?: string }) => e.type === 'update_accepted' && e.name === 'withdraw');
     expect(accepted.data).toMatchObject({ actor: { subject: 'dev-integrator', role: 'integrator' } });
     const raw = await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}/history?format=raw`, headers: auth('auditor') });
