@@ -29,7 +29,7 @@ export const kbArticles = pgTable(
   },
   (t) => [
     uniqueIndex('kb_articles_source_idx').on(t.sourceComplaintId).where(sql`${t.sourceComplaintId} is not null`),
-    index('kb_articles_status_idx').on(t.status, t.updatedAt.desc()),
+    index('kb_articles_status_idx').on(t.status, t.updatedAt.desc().nullsFirst()),
   ],
 );
 
