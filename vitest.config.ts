@@ -23,9 +23,10 @@ export default defineConfig({
         },
       },
       {
-        // Fault injection with its own PostgreSQL and Temporal, run once by CI (`npm run test:chaos`).
+        // Fault injection and shutdown under load, each with its own servers, run once by CI (`npm run test:chaos`).
         extends: true,
-        test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'], testTimeout: 600_000 },
+        // One file at a time: each starts whole stacks of its own and kills parts of them.
+        test: { name: 'chaos', include: ['test/chaos/**/*.test.ts'], testTimeout: 600_000, fileParallelism: false },
       },
     ],
   },
