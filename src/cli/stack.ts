@@ -119,6 +119,7 @@ export function onShutdown(steps: Array<() => Promise<unknown>>): void {
         console.error('[complaint-desk] shutdown step failed:', err);
       }
     }
+    console.error(`[complaint-desk] ${failed ? 'stopped, with a failed step (above)' : 'stopped cleanly'}`);
     process.exit(failed ? 1 : 0);
   };
   process.on('SIGINT', (s) => void handler(s));

@@ -12,6 +12,8 @@ export interface ArticleHit {
 
 /** A draft this close (TF-IDF cosine) to a live article repeats it, and is not made. */
 export const DUPLICATE_SIMILARITY = 0.5;
+/** A suggested article scores at least this share of the best one. */
+const RELATIVE_CUTOFF = 0.2;
 /** Terms kept per complaint for similarity: enough for a long narrative, bounded for the index. */
 const MAX_TERMS = 256;
 /** The most distinctive terms a similar-complaint lookup asks the index for. */
@@ -65,13 +67,16 @@ export class KnowledgeBase {
   }
 
   /**
-   * What triage pushes to the handler: the three best articles in the complaint's language (any language
-   * when it has none there), and how the two most similar past complaints were resolved.
+   * What triage pushes to the handler: up to three best articles in the complaint's language (any language
+   * when it has none there) scoring at least a fifth of the best, and how the two most similar past
+   * complaints were resolved.
    */
   async suggest(c: { id: string; text: string; language?: string; keywords: readonly string[]; terms: string[] }): Promise<Suggestion[]> {
     const language = c.language === 'en' || c.language === 'zh' ? c.language : undefined;
     let hits = await this.search(c.text, { language, limit: 3 });
     if (hits.length === 0 && language) hits = await this.search(c.text, { limit: 3 });
+    // An article far below the best matched on a word or two in passing: it would only cost a handler's time.
+    hits = hits.filter((h) => h.score >= RELATIVE_CUTOFF * hits[0]!.score);
     const past = await this.similar(c.id, c.keywords, c.terms, 2, true);
     return [
       ...hits.map((h): Suggestion => ({ kind: 'article', articleId: h.article.id, title: h.article.title, score: h.score })),
