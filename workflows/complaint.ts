@@ -126,6 +126,9 @@ const refuse = (type: string, message: string, detail?: string): ApplicationFail
 export async function complaintWorkflow(input: ComplaintRunInput): Promise<ComplaintOutcome> {
   // Patched: runs recorded before local activities replay with the regular ones they used.
   const io = patched('local-read-model-steps') ? localActs : acts;
+  // Notices too, later (a patch of its own, so runs recorded in between replay as they ran): queuing a
+  // notice is a database write, and its first delivery attempt never fails the step (the relay retries).
+  const notices = patched('local-notices') ? localActs : acts;
   const m: WorkflowMemory = input.carry ?? { seq: 1, status: 'received', clock: { startedAtMs: Date.parse(input.receivedAt), pauses: [] }, level: 0, breached: false, fired: [], reopenCount: 0 };
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
@@ -182,7 +185,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   };
 
   const notify = (template: TemplateName, audience: Audience, vars: Record<string, string | number | undefined> = {}): Promise<unknown> =>
-    serial(() => acts.notify({ complaintId: input.id, seq: ++m.seq, at: now(), template, audience, vars }));
+    serial(() => notices.notify({ complaintId: input.id, seq: ++m.seq, at: now(), template, audience, vars }));
 
   const escalateTo = async (level: number, reason: string, actor: Actor): Promise<void> => {
     if (level <= m.level) return;

@@ -18,8 +18,11 @@ const visibleTo = (row: ComplaintRow, actor: Actor): boolean => actor.role !== '
  */
 export function createComplaintLookup(db: Db, engine: Engine): ComplaintLookup {
   return async (id, actor) => {
-    const row = await getComplaint(db, id);
+    let row = await getComplaint(db, id);
     const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
+    // Read the row again after the query: a query waits for the workflow task in progress, whose local
+    // activities write the row first, so the row read now is at least as new as the live state.
+    if (live) row = (await getComplaint(db, id)) ?? row;
     const found = row ?? (live?.input ? rowFromWorkflowInput(live.input, complaintWorkflowId(id)) : undefined);
     if (!found || !visibleTo(found, actor)) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
     return { row: found, live };

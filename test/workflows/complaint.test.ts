@@ -324,7 +324,11 @@ describe('complaintWorkflow: staff actions', () => {
         for (const a of answers) expect([JSON.stringify({ id: i.id, status: 'withdrawn' }), JSON.stringify('cannot withdraw a complaint that is withdrawn')]).toContain(JSON.stringify(a));
         expect(await handle.result()).toEqual({ id: i.id, status: 'withdrawn' });
         const types = (await events(i.id)).map((e) => e.type).filter((t) => t !== 'notification');
-        expect(types).toEqual(['received', 'triaged', 'withdrawn']);
+        // Triage first, the withdrawal last and once (assignment may come between: the steps before the
+        // first wait run as local activities in one workflow task, before the updates are delivered).
+        expect(types.slice(0, 2)).toEqual(['received', 'triaged']);
+        expect(types.at(-1)).toBe('withdrawn');
+        expect(types.filter((t) => t === 'withdrawn')).toHaveLength(1);
       },
       undefined,
       slowTriage,
