@@ -48,6 +48,8 @@ async function noticeAssignment({ db, senders }: AssignDeps, complaintId: string
 export interface AssignCommand {
   complaintId: string;
   seq: number;
+  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
+  wft?: number;
   at: string;
   department: string;
   category: string;
@@ -67,7 +69,7 @@ export function createAssignActivities(deps: AssignDeps) {
         department: cmd.department,
         category: cmd.category,
         language: cmd.language,
-        transition: { seq: cmd.seq, event: { type: 'assigned', actor: { subject: 'router', role: 'system' }, at: cmd.at } },
+        transition: { seq: cmd.seq, wft: cmd.wft, event: { type: 'assigned', actor: { subject: 'router', role: 'system' }, at: cmd.at } },
       });
       if (assignee) await noticeAssignment(deps, cmd.complaintId, cmd.seq, assignee);
       return { assignee, department: cmd.department, nextShiftAt };

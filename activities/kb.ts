@@ -11,6 +11,8 @@ export interface KbDeps {
 export interface DraftRequest {
   complaintId: string;
   seq: number;
+  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
+  wft?: number;
   at: string;
 }
 
@@ -48,7 +50,7 @@ export function createKbActivities({ db, kb }: KbDeps) {
           category: row.category,
         });
       }
-      await applyTransition(db, { complaintId: req.complaintId, seq: req.seq, event: { type: 'kb_draft', actor: LEARNER, at: req.at, data: { ...outcome } } });
+      await applyTransition(db, { complaintId: req.complaintId, seq: req.seq, wft: req.wft, event: { type: 'kb_draft', actor: LEARNER, at: req.at, data: { ...outcome } } });
       return outcome;
     },
   };

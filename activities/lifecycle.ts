@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { arrayContains, eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { applyTransitionTx, getComplaint } from '../src/db/queries/complaints';
+import { applyTransitionTx, getComplaint, lastStepSeq, wftOfVersion } from '../src/db/queries/complaints';
 import { departments, handlers, trainingExamples } from '../src/db/schema';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
@@ -15,6 +15,8 @@ export interface LifecycleDeps {
 interface Step {
   complaintId: string;
   seq: number;
+  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
+  wft?: number;
   at: string;
   actor: Actor;
   reason: string;
@@ -34,6 +36,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
         await applyTransitionTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
+          wft: cmd.wft,
           status: cmd.status,
           patch: { assignee: h.id, department: h.departmentId },
           event: { type: 'reassigned', actor: cmd.actor, at: cmd.at, data: { handlerId: h.id, department: h.departmentId, reason: cmd.reason } },
@@ -54,6 +57,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
         await applyTransitionTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
+          wft: cmd.wft,
           status: 'triaged',
           patch: { department: d.id, assignee: null, category },
           event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, category, reason: cmd.reason } },
@@ -85,6 +89,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
         await applyTransitionTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
+          wft: cmd.wft,
           ...(moved ? { status: 'triaged' as const, patch: { category: cmd.category, department, assignee: null } } : { patch: { category: cmd.category } }),
           event: { type: 'recategorized', actor: cmd.actor, at: cmd.at, data: { from: row.category, to: cmd.category, department, reason: cmd.reason } },
         });
@@ -93,12 +98,14 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
     },
 
     /** What a reopened complaint's continuation needs from the read model and the SLA policy. */
-    async loadForReopen(complaintId: string): Promise<{ version: number; category: string | null; department: string | null; priority: Priority; assignee: string | null; language: string | null; escalationLevel: number; reopenCount: number; sla: SlaPolicy }> {
+    async loadForReopen(complaintId: string): Promise<{ seq: number; wftBase: number; category: string | null; department: string | null; priority: Priority; assignee: string | null; language: string | null; escalationLevel: number; reopenCount: number; sla: SlaPolicy }> {
       const row = await getComplaint(db, complaintId);
       if (!row) throw refuse('NOT_FOUND', `no complaint ${complaintId}`);
       const priority = (row.priority ?? 'P3') as Priority;
       return {
-        version: row.version,
+        // The new run numbers its steps after every step of the runs before it, in both parts of the order.
+        seq: await lastStepSeq(db, complaintId),
+        wftBase: wftOfVersion(row.version) + 1,
         category: row.category,
         department: row.department,
         priority,

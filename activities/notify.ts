@@ -11,6 +11,8 @@ export type Audience = 'customer' | 'assignee' | { level: 1 | 2 | 3 };
 export interface NotifyCommand {
   complaintId: string;
   seq: number;
+  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
+  wft?: number;
   at: string;
   template: TemplateName;
   audience: Audience;
@@ -54,7 +56,7 @@ export async function queueTx(tx: Tx, row: ComplaintRow, cmd: Pick<NotifyCommand
   const vars = { id: row.id, ...cmd.vars };
   const messages = recipients.map((r) => {
     const m = render(cmd.template, r.language, vars);
-    return { dedupeKey: `${row.id}:${cmd.seq}:${r.channel}:${r.address}`, complaintId: row.id, channel: r.channel, recipient: r.address, template: cmd.template, language: m.language, subject: m.subject, body: m.body, data: vars };
+    return { dedupeKey: `${row.id}:${cmd.seq}:${cmd.template}:${r.channel}:${r.address}`, complaintId: row.id, channel: r.channel, recipient: r.address, template: cmd.template, language: m.language, subject: m.subject, body: m.body, data: vars };
   });
   await enqueueMessages(tx, messages);
   return messages;
@@ -72,6 +74,7 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
   await applyTransitionTx(tx, {
     complaintId: row.id,
     seq: cmd.seq,
+    wft: cmd.wft,
     event: { type: 'notification', actor: { subject: 'notifier', role: 'system' }, at: cmd.at, data: { template: cmd.template, audience, recipients: messages.map((m) => `${m.channel}:${m.recipient}`) } },
   });
   return messages.length;

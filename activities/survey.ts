@@ -15,13 +15,14 @@ export interface SurveyDeps {
 export function createSurveyActivities({ db, senders, surveySecret, publicBaseUrl }: SurveyDeps) {
   return {
     /** Sends the survey invitation (or its reminder) with a signed, single-use, expiring link. */
-    async sendSurvey(cmd: { complaintId: string; seq: number; at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
+    async sendSurvey(cmd: { complaintId: string; seq: number; wft?: number; at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
       const token = createSurveyToken(surveySecret, cmd.complaintId, cmd.nonce, new Date(cmd.expiresAt));
       await db.transaction(async (tx) => {
         await insertSurvey(tx, { nonce: cmd.nonce, complaintId: cmd.complaintId, expiresAt: new Date(cmd.expiresAt), createdAt: new Date(cmd.at) });
         await notifyTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
+          wft: cmd.wft,
           at: cmd.at,
           template: cmd.reminder ? 'survey_reminder' : 'survey_invitation',
           audience: 'customer',
@@ -32,12 +33,13 @@ export function createSurveyActivities({ db, senders, surveySecret, publicBaseUr
     },
 
     /** Stores an answer the workflow accepted, with its timeline event. */
-    async recordSurveyAnswer(cmd: { complaintId: string; seq: number; at: string; nonce: string; score: number; comment?: string }): Promise<void> {
+    async recordSurveyAnswer(cmd: { complaintId: string; seq: number; wft?: number; at: string; nonce: string; score: number; comment?: string }): Promise<void> {
       await db.transaction(async (tx) => {
         await answerSurvey(tx, cmd.nonce, cmd.score, cmd.comment, new Date(cmd.at));
         await applyTransitionTx(tx, {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
+          wft: cmd.wft,
           patch: { surveyStatus: 'answered', surveyScore: cmd.score },
           event: { type: 'survey_answered', actor: { subject: 'customer', role: 'customer' }, at: cmd.at, data: { score: cmd.score, comment: cmd.comment ?? null } },
         });

@@ -26,6 +26,8 @@ export interface TriageDeps {
 export interface TriageRequest {
   complaintId: string;
   seq: number;
+  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
+  wft?: number;
   at: string;
   subject?: string;
   body: string;
@@ -98,6 +100,7 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
       await applyTransition(db, {
         complaintId: req.complaintId,
         seq: req.seq,
+        wft: req.wft,
         status: 'triaged',
         patch: {
           language: outcome.language,

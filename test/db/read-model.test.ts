@@ -57,6 +57,28 @@ describe('read-model writes are idempotent and never go backwards', () => {
     expect((await getTimeline(database.db, c.id)).map((e) => e.type)).toEqual(['received', 'triaged', 'resolved']);
   });
 
+  it('a workflow task retried after its completion was lost may take another path at the same seq: the later task wins', async () => {
+    // The chaos run's case: the lost attempt (history length 3) assigned at seq 4; the retried task
+    // (history length 12) saw a withdrawal that had arrived meanwhile and withdrew at seq 4.
+    const c = complaint();
+    await insertComplaint(database.db, c, `complaint-${c.id}`);
+    const at = new Date().toISOString();
+    const triaged = { complaintId: c.id, seq: 2, status: 'triaged' as const, patch: { category: 'billing' }, event: { type: 'triaged', actor, at } };
+    await applyTransition(database.db, { ...triaged, wft: 3 });
+    await applyTransition(database.db, { complaintId: c.id, seq: 4, wft: 3, status: 'assigned', patch: { assignee: 'h-ghost' }, event: { type: 'assigned', actor, at } });
+    await applyTransition(database.db, { complaintId: c.id, seq: 5, wft: 3, status: 'in_progress', event: { type: 'first_response', actor, at } });
+    // the retried task re-runs triage (the same step: nothing new) and then withdraws at seq 4
+    expect(await applyTransition(database.db, { ...triaged, wft: 12 })).toBe(false);
+    expect(await applyTransition(database.db, { complaintId: c.id, seq: 4, wft: 12, status: 'withdrawn', event: { type: 'withdrawn', actor, at } })).toBe(true);
+    const row = (await getComplaint(database.db, c.id))!;
+    expect(row.status).toBe('withdrawn');
+    // both paths stay on the timeline, the lost one included: it did reach the database
+    expect((await getTimeline(database.db, c.id)).map((e) => `${e.seq}:${e.type}`)).toEqual(['1:received', '2:triaged', '4:assigned', '4:withdrawn', '5:first_response']);
+    // and a step of the lost attempt retried late cannot move the row back
+    await applyTransition(database.db, { complaintId: c.id, seq: 6, wft: 3, status: 'resolved', event: { type: 'resolved', actor, at } });
+    expect((await getComplaint(database.db, c.id))!.status).toBe('withdrawn');
+  });
+
   it('the timeline is append-only: UPDATE and DELETE are refused by the database', async () => {
     const c = complaint();
     await insertComplaint(database.db, c, `complaint-${c.id}`);

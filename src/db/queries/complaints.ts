@@ -16,11 +16,24 @@ export interface TimelineEvent {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Seq alone does not order the read model's writes. Steps that run as local activities inside a
+ * workflow task whose completion is lost (worker or server gone) have written to the database, and
+ * the retried task may take another path: a withdrawal that arrived meanwhile, at the very seq the lost
+ * attempt used for an assignment. So a row's version is (wft, seq): the workflow's history length when
+ * the step ran (a retried task always starts later in the history) ahead of the step counter.
+ */
+const SEQ_SPAN = 2 ** 21;
+export const stepOrder = (seq: number, wft = 0): number => wft * SEQ_SPAN + seq;
+export const wftOfVersion = (version: number): number => Math.floor(version / SEQ_SPAN);
+
 /** One step of the workflow, written to the read model and the timeline atomically. */
 export interface TransitionInput {
   complaintId: string;
-  /** The workflow's step counter: the event's seq and the row's version. */
+  /** The workflow's step counter: the event's seq. With the event type, what makes a retry of this very step a no-op. */
   seq: number;
+  /** The workflow's history length (plus the runs before it) when the step ran; see {@link stepOrder}. */
+  wft?: number;
   status?: ComplaintStatus;
   patch?: Partial<Omit<NewComplaintRow, 'id' | 'version' | 'status' | 'createdAt' | 'firstResponseDueAt' | 'resolutionDueAt' | 'firstRespondedAt'>>;
   /** The SLA as the workflow computed it; times as ISO strings, because payloads cross Temporal as JSON. */
@@ -48,6 +61,25 @@ async function insertEvent(tx: Executor, complaintId: string, seq: number, e: Ti
     .values({ complaintId, seq, at: new Date(e.at), type: e.type, actor: e.actor.subject, role: e.actor.role, data: e.data ?? {} })
     .onConflictDoNothing()
     .returning({ id: complaintEvents.id });
+  return rows.length > 0;
+}
+
+/** The highest step number on the complaint's timeline (outbox failures, numbered below zero, aside). */
+export async function lastStepSeq(db: Executor, complaintId: string): Promise<number> {
+  const [row] = await db
+    .select({ seq: sql<number>`coalesce(max(${complaintEvents.seq}), 0)::int` })
+    .from(complaintEvents)
+    .where(eq(complaintEvents.complaintId, complaintId));
+  return Number(row?.seq ?? 0);
+}
+
+/** Whether this very step (seq and event type) is already on the complaint's timeline. */
+export async function stepRecorded(tx: Executor, complaintId: string, seq: number, type: string): Promise<boolean> {
+  const rows = await tx
+    .select({ id: complaintEvents.id })
+    .from(complaintEvents)
+    .where(and(eq(complaintEvents.complaintId, complaintId), eq(complaintEvents.seq, seq), eq(complaintEvents.type, type)))
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -115,6 +147,7 @@ function statusStamps(status: ComplaintStatus | undefined, at: Date): Partial<Co
 export async function applyTransitionTx(tx: Tx, t: TransitionInput): Promise<boolean> {
   const [row] = await tx.select().from(complaints).where(eq(complaints.id, t.complaintId)).for('update');
   if (!row) throw new Error(`complaint ${t.complaintId} is not in the read model`);
+  // The same step again (same seq and type: a retried activity or a re-run local activity) changes nothing.
   if (!(await insertEvent(tx, t.complaintId, t.seq, t.event))) return false;
   // A person's action also goes to the audit log, in this same transaction: the two never disagree.
   if (t.event.actor.role !== 'system') {
@@ -122,9 +155,10 @@ export async function applyTransitionTx(tx: Tx, t: TransitionInput): Promise<boo
   }
   // A step older than the row's version was overtaken (the row already shows a later state): keep the
   // event for the timeline, but never move the row backwards.
-  if (t.seq <= row.version) return true;
+  const order = stepOrder(t.seq, t.wft);
+  if (order <= row.version) return true;
   const at = new Date(t.event.at);
-  const next = { ...t.patch, ...slaColumns(t.sla), ...statusStamps(t.status, at), status: t.status ?? row.status, version: t.seq, updatedAt: at };
+  const next = { ...t.patch, ...slaColumns(t.sla), ...statusStamps(t.status, at), status: t.status ?? row.status, version: order, updatedAt: at };
   await moveLoad(tx, row, { status: next.status, assignee: next.assignee === undefined ? row.assignee : next.assignee }, at);
   await tx.update(complaints).set(next).where(eq(complaints.id, t.complaintId));
   return true;

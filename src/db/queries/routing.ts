@@ -3,7 +3,7 @@ import { isWorkingTime, nextWorkingInstant } from '../../shared/business-time';
 import type { RoutingFile } from '../../routing/routing-file';
 import type { Db } from '../client';
 import { departments, handlers, type DepartmentRow, type HandlerRow } from '../schema';
-import { applyTransitionTx, getComplaint, type TransitionInput } from './complaints';
+import { applyTransitionTx, getComplaint, stepOrder, stepRecorded, type TransitionInput } from './complaints';
 
 /**
  * Seeds departments and handlers from the routing file, once: only while the departments table is empty,
@@ -100,7 +100,9 @@ export interface AssignRequest {
 export async function assignLeastLoaded(db: Db, req: AssignRequest, nowMs: number = Date.now()): Promise<AssignResult> {
   return db.transaction(async (tx) => {
     const current = await getComplaint(tx, req.complaintId);
-    if (current?.assignee && current.version >= req.transition.seq) return { assignee: current.assignee };
+    // This very step already ran (a retry, or a re-run local activity), or a later one did: its choice stands.
+    const done = current && (current.version >= stepOrder(req.transition.seq, req.transition.wft) || (await stepRecorded(tx, req.complaintId, req.transition.seq, req.transition.event.type)));
+    if (current?.assignee && done) return { assignee: current.assignee };
     const langOk = req.language === 'zh' || req.language === 'en' ? arrayContains(handlers.languages, [req.language]) : undefined;
     // Every eligible handler is locked, always in id order so that concurrent assignments cannot
     // deadlock; then the least loaded one on shift now takes it (ties: least recently assigned).

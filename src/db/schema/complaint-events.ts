@@ -3,7 +3,8 @@ import { complaints } from './complaints';
 
 /**
  * The timeline: append-only (a trigger in the migrations refuses UPDATE and DELETE). `seq` is assigned by
- * the workflow, so an activity retried after a crash inserts the same (complaint_id, seq) and is ignored.
+ * the workflow, so an activity retried after a crash inserts the same (complaint_id, seq, type) and is
+ * ignored. Another step at the same seq is kept: the path a lost workflow task took is evidence too.
  */
 export const complaintEvents = pgTable(
   'complaint_events',
@@ -19,7 +20,7 @@ export const complaintEvents = pgTable(
     role: text('role').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [uniqueIndex('complaint_events_seq_idx').on(t.complaintId, t.seq), index('complaint_events_at_idx').on(t.at)],
+  (t) => [uniqueIndex('complaint_events_step_idx').on(t.complaintId, t.seq, t.type), index('complaint_events_at_idx').on(t.at)],
 );
 
 export type ComplaintEventRow = typeof complaintEvents.$inferSelect;

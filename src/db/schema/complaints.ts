@@ -10,7 +10,8 @@ export const complaints = pgTable(
   {
     id: text('id').primaryKey(),
     workflowId: text('workflow_id').notNull(),
-    version: integer('version').notNull().default(0),
+    /** (wft, seq) of the last step applied, as src/db/queries/complaints.ts stepOrder encodes it. */
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
     status: text('status').notNull(),
     channel: text('channel').notNull(),
     subject: text('subject'),
