@@ -8,3 +8,4 @@ export * from './surveys';
 export * from './training-examples';
 export * from './alerts';
 export * from './kb-articles';
+export * from './complaint-daily-stats';

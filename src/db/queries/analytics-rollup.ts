@@ -1,0 +1,142 @@
+import { and, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { addInto, estimatePercentile, type Histogram } from '../../analytics/histogram';
+import type { Db } from '../client';
+import { complaintDailyStats, complaints } from '../schema';
+import { countColumns, FRT, groupColumn, RES, type AnalyticsRange, type GroupBy, type Interval, type Metrics, type Summary } from './analytics';
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/** The UTC days lying wholly inside [from, to), as [first, end) ISO dates; null when there are none. */
+export function wholeDays(r: AnalyticsRange): { first: string; end: string; firstMs: number; endMs: number } | null {
+  const firstMs = Math.ceil(r.from.getTime() / DAY_MS) * DAY_MS;
+  const endMs = Math.floor(r.to.getTime() / DAY_MS) * DAY_MS;
+  return firstMs < endMs ? { first: isoDay(firstMs), end: isoDay(endMs), firstMs, endMs } : null;
+}
+
+/** Complaints created on the UTC days the range touches: at least the range's own count, read from the rollup. */
+export async function rollupCountAround(db: Db, r: AnalyticsRange): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`coalesce(sum(${complaintDailyStats.n}), 0)::int` })
+    .from(complaintDailyStats)
+    .where(and(sql`${complaintDailyStats.dim} = 'all'`, gte(complaintDailyStats.day, isoDay(Math.floor(r.from.getTime() / DAY_MS) * DAY_MS)), lt(complaintDailyStats.day, isoDay(Math.ceil(r.to.getTime() / DAY_MS) * DAY_MS))))
+  return Number(row?.n ?? 0);
+}
+
+interface StatsRow {
+  day: string;
+  dim: string;
+  key: string;
+  n: number;
+  decided: number;
+  kept: number;
+  satSum: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  everResolved: number;
+  reopened: number;
+  frtHist: Histogram;
+  resHist: Histogram;
+}
+
+/**
+ * The summary from the rollup: whole days from `complaint_daily_stats`, the partial days at either
+ * end counted from the complaints by the same SQL function the rollup's triggers use.
+ */
+export async function rollupSummary(db: Db, r: AnalyticsRange, days: { first: string; end: string; firstMs: number; endMs: number }, interval: Interval, by?: GroupBy): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
+  const dims = by ? ['all', by] : ['all'];
+  const [stored, edges] = await Promise.all([
+    db
+      .select()
+      .from(complaintDailyStats)
+      .where(and(inArray(complaintDailyStats.dim, dims), gte(complaintDailyStats.day, days.first), lt(complaintDailyStats.day, days.end))),
+    edgeRows(db, r, days, by),
+  ]);
+  const rows: StatsRow[] = [...stored, ...edges];
+  const all = rows.filter((x) => x.dim === 'all');
+  const groups = by ? groupBy(rows.filter((x) => x.dim === by)) : new Map<string, StatsRow[]>();
+  return {
+    totals: metricsOf(all),
+    series: seriesOf(all, interval),
+    groups: [...groups.entries()]
+      .map(([key, g]) => ({ key, ...metricsOf(g) }))
+      .filter((g) => g.count > 0) // a key every complaint has left (recategorised, reassigned) stays in the rollup at zero
+      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  };
+}
+
+/**
+ * The partial days at either end, counted from the complaints: one pass grouped by day, key and the
+ * two duration buckets (grouping sets give the totals and the groups together), each group then
+ * added to the histograms with its count. Same bucket function and the same count columns as the
+ * rollup and the exact path.
+ */
+async function edgeRows(db: Db, r: AnalyticsRange, days: { firstMs: number; endMs: number }, by?: GroupBy): Promise<StatsRow[]> {
+  const [first, end] = [new Date(days.firstMs), new Date(days.endMs)];
+  const edges = or(and(gte(complaints.createdAt, r.from), lt(complaints.createdAt, first)), and(gte(complaints.createdAt, end), lt(complaints.createdAt, r.to)));
+  const rows = await db
+    .select({
+      day: sql<string>`to_char(${complaints.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
+      key: by ? sql<string | null>`${groupColumn[by]}` : sql<string | null>`null::text`,
+      frtBucket: sql<number | null>`complaint_stats_bucket((${FRT})::float8)`,
+      resBucket: sql<number | null>`complaint_stats_bucket((${RES})::float8)`,
+      ...countColumns,
+    })
+    .from(complaints)
+    .where(edges)
+    // By position: the day, key and bucket expressions carry parameters, and a repeated parameter is a different expression.
+    .groupBy(by ? sql`grouping sets ((1, 3, 4), (1, 2, 3, 4))` : sql`1, 3, 4`);
+  return rows.map(({ key, frtBucket, resBucket, count, ...x }) => ({
+    ...x,
+    n: count,
+    dim: key === null ? 'all' : by!,
+    key: key ?? '',
+    frtHist: frtBucket === null ? {} : { [frtBucket]: Number(count) },
+    resHist: resBucket === null ? {} : { [resBucket]: Number(count) },
+  }));
+}
+
+const parseHist = (h: unknown): Histogram => (typeof h === 'string' ? (JSON.parse(h) as Histogram) : ((h ?? {}) as Histogram));
+
+function groupBy(rows: StatsRow[]): Map<string, StatsRow[]> {
+  const out = new Map<string, StatsRow[]>();
+  for (const x of rows) out.set(x.key, [...(out.get(x.key) ?? []), x]);
+  return out;
+}
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+function metricsOf(rows: StatsRow[]): Metrics {
+  const sum = (k: keyof StatsRow): number => rows.reduce((s, x) => s + Number(x[k]), 0);
+  const frt = rows.reduce((h, x) => addInto(h, parseHist(x.frtHist)), {} as Histogram);
+  const res = rows.reduce((h, x) => addInto(h, parseHist(x.resHist)), {} as Histogram);
+  const distribution = { '1': sum('s1'), '2': sum('s2'), '3': sum('s3'), '4': sum('s4'), '5': sum('s5') };
+  const responses = distribution['1'] + distribution['2'] + distribution['3'] + distribution['4'] + distribution['5'];
+  return {
+    count: sum('n'),
+    firstResponseSeconds: { median: estimatePercentile(frt, 0.5), p90: estimatePercentile(frt, 0.9) },
+    resolutionSeconds: { median: estimatePercentile(res, 0.5), p90: estimatePercentile(res, 0.9) },
+    slaCompliance: ratio(sum('kept'), sum('decided')),
+    satisfaction: { average: ratio(sum('satSum'), responses), responses, distribution },
+    reopenRate: ratio(sum('reopened'), sum('everResolved')),
+  };
+}
+
+/** Counts per UTC day, or per ISO week named by its Monday, as the exact path's date_trunc gives them. */
+function seriesOf(all: StatsRow[], interval: Interval): { period: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const x of all) {
+    const period = interval === 'week' ? mondayOf(x.day) : x.day;
+    counts.set(period, (counts.get(period) ?? 0) + Number(x.n));
+  }
+  return [...counts.entries()].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([period, count]) => ({ period, count }));
+}
+
+function mondayOf(day: string): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  const sinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
+  return isoDay(ms - sinceMonday * DAY_MS);
+}
