@@ -57,13 +57,25 @@ async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promis
   details.backlog = backlog;
   figure({ section: 'a. intake', name: 'end to end: assigned/s over the intake run + drain', value: backlog.assignedPerSecond, unit: '/s', target: '', note: backlog.drained ? `all ${backlog.accepted} assigned after ${backlog.seconds} s` : `${backlog.assigned} of ${backlog.accepted} assigned when the wait gave up at ${backlog.seconds} s` });
 
-  const rate = Math.max(1, Math.floor(a.ours.okPerSecond / 2));
-  log(`triage: POST at ${rate}/s (half the intake rate) for ${s.triageS} s, polling the read model for "assigned" ...`);
+  // Sustainable means the whole path keeps up: POSTs accepted faster than the worker assigns them
+  // only grow a backlog, so the triage latency is measured at half the slower of the two rates.
+  const sustainable = Math.min(a.ours.okPerSecond, backlog.assignedPerSecond);
+  const rate = Math.max(1, Math.floor(sustainable / 2));
+  const ms = (v: number) => (Number.isFinite(v) ? v : `> ${s.tailS * 1000}`);
+  log(`triage: POST at ${rate}/s (half the sustainable rate, ${sustainable}/s end to end) for ${s.triageS} s, polling the read model for "assigned" ...`);
   const b = await benchTriageLatency(stack, rate, s.triageS, s.tailS);
   details.triage = b;
-  const ms = (v: number) => (Number.isFinite(v) ? v : `> ${s.tailS * 1000}`);
-  figure({ section: 'b. triage', name: 'POST → assigned p50', value: ms(b.latencyMs.p50), unit: 'ms', target: '', note: `${rate}/s for ${s.triageS} s; ${b.assigned} of ${b.accepted} assigned` });
+  figure({ section: 'b. triage', name: 'POST → assigned p50', value: ms(b.latencyMs.p50), unit: 'ms', target: '', note: `${rate}/s for ${s.triageS} s (half of min(accepted ${a.ours.okPerSecond}/s, assigned ${backlog.assignedPerSecond}/s)); ${b.assigned} of ${b.accepted} assigned` });
   figure({ section: 'b. triage', name: 'POST → assigned p99', value: ms(b.latencyMs.p99), unit: 'ms', target: '≤ 1000', met: b.latencyMs.p99 <= 1000 && b.assigned === b.accepted });
+  // And at half the POST acceptance rate, shown as it is: above what the worker sustained while
+  // draining the intake backlog, so over a long enough run the queue grows.
+  const postRate = Math.max(1, Math.floor(a.ours.okPerSecond / 2));
+  if (postRate > rate) {
+    log(`triage: POST at ${postRate}/s (half the accepted POST rate) for ${s.triageS} s ...`);
+    const over = await benchTriageLatency(stack, postRate, s.triageS, s.tailS);
+    details.triageAtHalfPostRate = over;
+    figure({ section: 'b. triage', name: 'POST → assigned p50 / p99 at half the accepted POST rate', value: `${ms(over.latencyMs.p50)} / ${ms(over.latencyMs.p99)}`, unit: 'ms', target: '', note: `${postRate}/s for ${s.triageS} s (the worker assigned ${backlog.assignedPerSecond}/s draining the intake backlog); ${over.assigned} of ${over.accepted} assigned` });
+  }
 
   log('history: one complaint from intake to close through the API ...');
   const h = await benchHistory(stack);
