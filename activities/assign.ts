@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { getComplaint } from '../src/db/queries/complaints';
+import { getComplaint, type StepRef } from '../src/db/queries/complaints';
 import { assignLeastLoaded } from '../src/db/queries/routing';
 import { resolutionsOf } from '../src/db/queries/kb';
 import { handlers, type Suggestion } from '../src/db/schema';
@@ -45,11 +45,7 @@ async function noticeAssignment({ db, senders }: AssignDeps, complaintId: string
   await deliverStep(db, senders, complaintId, seq);
 }
 
-export interface AssignCommand {
-  complaintId: string;
-  seq: number;
-  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
-  wft?: number;
+export interface AssignCommand extends StepRef {
   at: string;
   department: string;
   category: string;

@@ -1,5 +1,5 @@
 import type { Db } from '../src/db/client';
-import { applyTransition, getComplaint } from '../src/db/queries/complaints';
+import { applyTransition, getComplaint, type StepRef } from '../src/db/queries/complaints';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import type { Actor } from '../src/shared/types';
 
@@ -8,11 +8,7 @@ export interface KbDeps {
   kb: KnowledgeBase;
 }
 
-export interface DraftRequest {
-  complaintId: string;
-  seq: number;
-  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
-  wft?: number;
+export interface DraftRequest extends StepRef {
   at: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { arrayContains, eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { applyTransitionTx, getComplaint, lastStepSeq, wftOfVersion } from '../src/db/queries/complaints';
+import { applyTransitionTx, getComplaint, lastStepSeq, wftOfVersion, type StepRef } from '../src/db/queries/complaints';
 import { departments, handlers, trainingExamples } from '../src/db/schema';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
@@ -12,11 +12,7 @@ export interface LifecycleDeps {
   slaPolicy: SlaPolicy;
 }
 
-interface Step {
-  complaintId: string;
-  seq: number;
-  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
-  wft?: number;
+interface Step extends StepRef {
   at: string;
   actor: Actor;
   reason: string;

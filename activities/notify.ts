@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { applyTransitionTx, getComplaint, type Tx } from '../src/db/queries/complaints';
+import { applyTransitionTx, getComplaint, type Tx, type StepRef } from '../src/db/queries/complaints';
 import { enqueueMessages, type OutboxMessage } from '../src/db/queries/notifications';
 import { deliverStep, type Senders } from '../src/notify/deliver';
 import { departments, handlers, type ComplaintRow } from '../src/db/schema';
@@ -8,11 +8,7 @@ import { render, type TemplateName } from '../src/notify/templates';
 
 export type Audience = 'customer' | 'assignee' | { level: 1 | 2 | 3 };
 
-export interface NotifyCommand {
-  complaintId: string;
-  seq: number;
-  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
-  wft?: number;
+export interface NotifyCommand extends StepRef {
   at: string;
   template: TemplateName;
   audience: Audience;

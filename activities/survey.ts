@@ -1,5 +1,5 @@
 import type { Db } from '../src/db/client';
-import { applyTransitionTx } from '../src/db/queries/complaints';
+import { applyTransitionTx, type StepRef } from '../src/db/queries/complaints';
 import { answerSurvey, insertSurvey } from '../src/db/queries/surveys';
 import { createSurveyToken } from '../src/notify/survey-token';
 import { notifyTx } from './notify';
@@ -15,7 +15,7 @@ export interface SurveyDeps {
 export function createSurveyActivities({ db, senders, surveySecret, publicBaseUrl }: SurveyDeps) {
   return {
     /** Sends the survey invitation (or its reminder) with a signed, single-use, expiring link. */
-    async sendSurvey(cmd: { complaintId: string; seq: number; wft?: number; at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
+    async sendSurvey(cmd: StepRef & { at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
       const token = createSurveyToken(surveySecret, cmd.complaintId, cmd.nonce, new Date(cmd.expiresAt));
       await db.transaction(async (tx) => {
         await insertSurvey(tx, { nonce: cmd.nonce, complaintId: cmd.complaintId, expiresAt: new Date(cmd.expiresAt), createdAt: new Date(cmd.at) });
@@ -33,7 +33,7 @@ export function createSurveyActivities({ db, senders, surveySecret, publicBaseUr
     },
 
     /** Stores an answer the workflow accepted, with its timeline event. */
-    async recordSurveyAnswer(cmd: { complaintId: string; seq: number; wft?: number; at: string; nonce: string; score: number; comment?: string }): Promise<void> {
+    async recordSurveyAnswer(cmd: StepRef & { at: string; nonce: string; score: number; comment?: string }): Promise<void> {
       await db.transaction(async (tx) => {
         await answerSurvey(tx, cmd.nonce, cmd.score, cmd.comment, new Date(cmd.at));
         await applyTransitionTx(tx, {

@@ -1,6 +1,6 @@
 import { and, count, eq, gte, ne } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
-import { applyTransition } from '../src/db/queries/complaints';
+import { applyTransition, type StepRef } from '../src/db/queries/complaints';
 import { departmentServing } from '../src/db/queries/routing';
 import { complaints } from '../src/db/schema';
 import { triageText, type TriageModels, type TriageResult } from '../src/nlp';
@@ -23,11 +23,7 @@ export interface TriageDeps {
   kb: KnowledgeBase;
 }
 
-export interface TriageRequest {
-  complaintId: string;
-  seq: number;
-  /** Where the step ran in the workflow's history (see stepOrder in src/db/queries/complaints.ts). */
-  wft?: number;
+export interface TriageRequest extends StepRef {
   at: string;
   subject?: string;
   body: string;

@@ -135,9 +135,10 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
   const changed = (): void => void version++;
-  // A step's number and where in the history it ran: the read model orders writes by both, because a
-  // workflow task that is retried (its completion lost) may take another path at the same number.
-  const step = (): { seq: number; wft: number } => ({ seq: ++m.seq, wft: (m.wftBase ?? 0) + workflowInfo().historyLength });
+  // The complaint, the step's number and where in the history it ran: the read model orders writes by
+  // number and place, because a workflow task that is retried (its completion lost) may take another
+  // path at the same number.
+  const step = (): { complaintId: string; seq: number; wft: number } => ({ complaintId: input.id, seq: ++m.seq, wft: (m.wftBase ?? 0) + workflowInfo().historyLength });
 
   // ---- writes: one at a time, in step order, numbered when they run ----
   let writes: Promise<unknown> = Promise.resolve();
@@ -186,11 +187,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     syncSearchAttributes();
     const at = now();
     const sla = slaView();
-    return serial(() => io.recordTransition({ complaintId: input.id, ...step(), status, patch, sla, event: { type, actor, at, data } }));
+    return serial(() => io.recordTransition({ ...step(), status, patch, sla, event: { type, actor, at, data } }));
   };
 
   const notify = (template: TemplateName, audience: Audience, vars: Record<string, string | number | undefined> = {}): Promise<unknown> =>
-    serial(() => notices.notify({ complaintId: input.id, ...step(), at: now(), template, audience, vars }));
+    serial(() => notices.notify({ ...step(), at: now(), template, audience, vars }));
 
   const escalateTo = async (level: number, reason: string, actor: Actor): Promise<void> => {
     if (level <= m.level) return;
@@ -244,7 +245,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     async ({ handlerId, reason, actor }) => {
       // A complaint the handler has not yet answered is (again) simply "assigned"; one in progress stays so.
       const status: ComplaintStatus = m.status === 'triaged' || m.status === 'assigned' ? 'assigned' : m.status;
-      await unwrap(serial(() => acts.reassignComplaint({ complaintId: input.id, ...step(), at: now(), actor, reason, handlerId, status })));
+      await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: now(), actor, reason, handlerId, status })));
       Object.assign(m, { assignee: handlerId, status });
       changed();
       syncSearchAttributes();
@@ -294,7 +295,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     recategorizeUpdate,
     async ({ category, reason, actor }) => {
       const from = m.department;
-      const r = await unwrap(serial(() => acts.recategorizeComplaint({ complaintId: input.id, ...step(), at: now(), actor, reason, category })));
+      const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: now(), actor, reason, category })));
       m.category = category;
       if (r.moved) await requeue(r.department, from);
       changed();
@@ -315,7 +316,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     transferUpdate,
     async ({ department, reason, actor }) => {
       const from = m.department;
-      const moved = await unwrap(serial(() => acts.transferComplaint({ complaintId: input.id, ...step(), at: now(), actor, reason, department, category: m.category })));
+      const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: now(), actor, reason, department, category: m.category })));
       m.category = moved?.category ?? m.category;
       await requeue(department, from);
       changed();
@@ -408,7 +409,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     async ({ score, comment }) => {
       m.survey = { ...m.survey!, status: 'answered', score, comment };
       changed();
-      await serial(() => acts.recordSurveyAnswer({ complaintId: input.id, ...step(), at: now(), nonce: m.survey!.nonce, score, comment }));
+      await serial(() => acts.recordSurveyAnswer({ ...step(), at: now(), nonce: m.survey!.nonce, score, comment }));
       return result();
     },
     {
@@ -468,7 +469,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   async function tryAssign(): Promise<void> {
     const { assignee, nextShiftAt } = await serial(() =>
-      io.assignComplaint({ complaintId: input.id, ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
+      io.assignComplaint({ ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
     );
     m.nextShiftAt = nextShiftAt;
     // A supervisor may have acted while the activity ran; that decision stands.
@@ -556,9 +557,9 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     m.survey = { nonce, status: 'pending' };
     changed();
     const settled = () => m.survey?.status !== 'pending' || m.status !== 'resolved';
-    await serial(() => acts.sendSurvey({ complaintId: input.id, ...step(), at: now(), nonce, expiresAt, reminder: false }));
+    await serial(() => acts.sendSurvey({ ...step(), at: now(), nonce, expiresAt, reminder: false }));
     if (!(await condition(settled, SURVEY_REMINDER_MS))) {
-      await serial(() => acts.sendSurvey({ complaintId: input.id, ...step(), at: now(), nonce, expiresAt, reminder: true }));
+      await serial(() => acts.sendSurvey({ ...step(), at: now(), nonce, expiresAt, reminder: true }));
       await condition(settled, SURVEY_WINDOW_MS - SURVEY_REMINDER_MS);
     }
     if (m.status !== 'resolved') return m.status !== 'withdrawn'; // reopened by hand meanwhile
@@ -599,7 +600,6 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     await io.insertComplaint(input);
     const triage = await serial(() =>
       io.triageComplaint({
-        complaintId: input.id,
         ...step(),
         at: now(),
         subject: input.subject,
@@ -632,7 +632,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('closed', SYSTEM, {}, 'closed');
       // Learning, added after the first release (patched, so older histories replay unchanged): a
       // resolution the customer rated 4 or 5 becomes a draft article for an agent to review.
-      if ((m.survey?.score ?? 0) >= 4 && patched('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ complaintId: input.id, ...step(), at: now() }));
+      if ((m.survey?.score ?? 0) >= 4 && patched('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: now() }));
     }
     if (m.status === 'closed') break;
   }

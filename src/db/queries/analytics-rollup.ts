@@ -2,7 +2,7 @@ import { and, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import { addInto, estimatePercentile, type Histogram } from '../../analytics/histogram';
 import type { Db } from '../client';
 import { complaintDailyStats, complaints } from '../schema';
-import { countColumns, FRT, groupColumn, RES, type AnalyticsRange, type GroupBy, type Interval, type Metrics, type Summary } from './analytics';
+import { assembleMetrics, countColumns, FRT, groupColumn, RES, type AnalyticsRange, type Counts, type GroupBy, type Interval, type Metrics, type Summary } from './analytics';
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -99,30 +99,22 @@ async function edgeRows(db: Db, r: AnalyticsRange, days: { firstMs: number; endM
   }));
 }
 
-const parseHist = (h: unknown): Histogram => (typeof h === 'string' ? (JSON.parse(h) as Histogram) : ((h ?? {}) as Histogram));
-
 function groupBy(rows: StatsRow[]): Map<string, StatsRow[]> {
   const out = new Map<string, StatsRow[]>();
-  for (const x of rows) out.set(x.key, [...(out.get(x.key) ?? []), x]);
+  for (const x of rows) {
+    const group = out.get(x.key);
+    if (group) group.push(x);
+    else out.set(x.key, [x]);
+  }
   return out;
 }
 
-const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
-
 function metricsOf(rows: StatsRow[]): Metrics {
   const sum = (k: keyof StatsRow): number => rows.reduce((s, x) => s + Number(x[k]), 0);
-  const frt = rows.reduce((h, x) => addInto(h, parseHist(x.frtHist)), {} as Histogram);
-  const res = rows.reduce((h, x) => addInto(h, parseHist(x.resHist)), {} as Histogram);
-  const distribution = { '1': sum('s1'), '2': sum('s2'), '3': sum('s3'), '4': sum('s4'), '5': sum('s5') };
-  const responses = distribution['1'] + distribution['2'] + distribution['3'] + distribution['4'] + distribution['5'];
-  return {
-    count: sum('n'),
-    firstResponseSeconds: { median: estimatePercentile(frt, 0.5), p90: estimatePercentile(frt, 0.9) },
-    resolutionSeconds: { median: estimatePercentile(res, 0.5), p90: estimatePercentile(res, 0.9) },
-    slaCompliance: ratio(sum('kept'), sum('decided')),
-    satisfaction: { average: ratio(sum('satSum'), responses), responses, distribution },
-    reopenRate: ratio(sum('reopened'), sum('everResolved')),
-  };
+  const counts = Object.fromEntries(Object.keys(countColumns).map((k) => [k, sum(k === 'count' ? 'n' : (k as keyof StatsRow))])) as Counts;
+  const frt = rows.reduce((h, x) => addInto(h, x.frtHist), {} as Histogram);
+  const res = rows.reduce((h, x) => addInto(h, x.resHist), {} as Histogram);
+  return assembleMetrics(counts, { median: estimatePercentile(frt, 0.5), p90: estimatePercentile(frt, 0.9) }, { median: estimatePercentile(res, 0.5), p90: estimatePercentile(res, 0.9) });
 }
 
 /** Counts per UTC day, or per ISO week named by its Monday, as the exact path's date_trunc gives them. */

@@ -66,21 +66,29 @@ type MetricRow = { [K in keyof typeof metricColumns]: (typeof metricColumns)[K][
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-function toMetrics(r: MetricRow): Metrics {
-  const responses = Number(r.s1) + Number(r.s2) + Number(r.s3) + Number(r.s4) + Number(r.s5);
+/** The additive figures of a set of complaints, as {@link countColumns} reads them or the rollup sums them. */
+export type Counts = { [K in keyof typeof countColumns]: number };
+type Percentiles = Metrics['firstResponseSeconds'];
+
+/**
+ * Metrics from the additive counts and the percentiles, however they were found (sorted exactly or
+ * estimated from the rollup). `satAverage` defaults to the score sum over the responses.
+ */
+export function assembleMetrics(c: Counts, frt: Percentiles, res: Percentiles, satAverage?: number | null): Metrics {
+  const distribution = { '1': Number(c.s1), '2': Number(c.s2), '3': Number(c.s3), '4': Number(c.s4), '5': Number(c.s5) };
+  const responses = distribution['1'] + distribution['2'] + distribution['3'] + distribution['4'] + distribution['5'];
   return {
-    count: Number(r.count),
-    firstResponseSeconds: { median: num(r.frtMedian), p90: num(r.frtP90) },
-    resolutionSeconds: { median: num(r.resMedian), p90: num(r.resP90) },
-    slaCompliance: ratio(Number(r.kept), Number(r.decided)),
-    satisfaction: {
-      average: num(r.satAvg),
-      responses,
-      distribution: { '1': Number(r.s1), '2': Number(r.s2), '3': Number(r.s3), '4': Number(r.s4), '5': Number(r.s5) },
-    },
-    reopenRate: ratio(Number(r.reopened), Number(r.everResolved)),
+    count: Number(c.count),
+    firstResponseSeconds: frt,
+    resolutionSeconds: res,
+    slaCompliance: ratio(Number(c.kept), Number(c.decided)),
+    satisfaction: { average: satAverage === undefined ? ratio(Number(c.satSum), responses) : satAverage, responses, distribution },
+    reopenRate: ratio(Number(c.reopened), Number(c.everResolved)),
   };
 }
+
+const toMetrics = (r: MetricRow): Metrics =>
+  assembleMetrics(r, { median: num(r.frtMedian), p90: num(r.frtP90) }, { median: num(r.resMedian), p90: num(r.resP90) }, num(r.satAvg));
 
 export interface AnalyticsRange {
   from: Date;

@@ -41,6 +41,9 @@ export interface TransitionInput {
   event: TimelineEvent;
 }
 
+/** What every step command from the workflow carries: the complaint, the step's number and where in the history it ran. */
+export type StepRef = Pick<TransitionInput, 'complaintId' | 'seq' | 'wft'>;
+
 const toDate = (s: string | null): Date | null => (s ? new Date(s) : null);
 
 function slaColumns(sla: SlaView | undefined): Partial<ComplaintRow> {
