@@ -73,6 +73,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   CORS_ORIGINS: optionalString,
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   WORKER_MAX_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).default(100),
   WORKER_MAX_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).default(100),
 });
@@ -98,6 +99,8 @@ export interface Config {
     /** Unset: embedded PGlite under dataDir. */
     url?: string;
     poolSize: number;
+    /** How often the analytics rollup's pending deltas are folded in (readers see them either way). */
+    rollupFoldIntervalMs: number;
   };
   api: {
     host: string;
@@ -263,7 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     env: e.NODE_ENV,
     dataDir: path.resolve(root, e.DATA_DIR),
     temporal: buildTemporal(e, root),
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, rollupFoldIntervalMs: e.ROLLUP_FOLD_INTERVAL_MS },
     api: {
       host: e.HOST,
       port: e.PORT,

@@ -6,9 +6,11 @@ import { safeLogger } from '../api/hardening';
 import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
+import { foldRollup } from '../db/queries/analytics-rollup';
 import { seedRouting } from '../db/queries/routing';
 import { KnowledgeBase } from '../kb/knowledge-base';
 import { loadSeedArticles, seedArticles } from '../kb/seed';
+import { every } from '../lib/periodic';
 import { loadModels } from '../nlp';
 import { startOutboxRelay } from '../notify/deliver';
 import { createSenders } from '../notify/senders';
@@ -60,8 +62,10 @@ export async function startWorker(config: Config, address: string, database: Dat
   await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
+  // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
+  const folder = every(config.database.rollupFoldIntervalMs, () => foldRollup(database.db), (err) => console.error('rollup fold:', err instanceof Error ? err.message : err));
   const running = worker.run().finally(async () => {
-    await relay.stop();
+    await Promise.all([relay.stop(), folder.stop()]);
     senders.email?.close();
     await connection.close();
   });

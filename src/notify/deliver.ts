@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { claimMessage, dueMessageIds, markFailed, markSent, pendingStepMessages, scheduleRetry, type OutboxMessage } from '../db/queries/notifications';
 import type { NotificationRow } from '../db/schema';
 import { surveyCallTwiml } from '../channels/twiml';
+import { every } from '../lib/periodic';
 import type { Mailer } from './mailer';
 import type { SmsSender, VoiceCaller } from './twilio';
 
@@ -90,20 +91,7 @@ export async function relayOnce(db: Db, senders: Senders, batch = 50): Promise<n
   return ids.length;
 }
 
-/**
- * Runs {@link relayOnce} every `intervalMs` until stopped. A failed pass (database down) is logged by the
- * caller's `onError` and simply tried again on the next tick.
- */
+/** Runs {@link relayOnce} every `intervalMs` until stopped; a failed pass goes to `onError` and is tried again. */
 export function startOutboxRelay(db: Db, senders: Senders, intervalMs: number, onError: (err: unknown) => void = () => undefined): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => relayOnce(db, senders)).catch(onError);
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(intervalMs, () => relayOnce(db, senders), onError);
 }

@@ -1,7 +1,9 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSummary, type Metrics } from '../../src/db/queries/analytics';
-import { complaintDailyStats, complaints } from '../../src/db/schema';
+import { loadConfig } from '../../src/config';
+import { foldRollup } from '../../src/db/queries/analytics-rollup';
+import { complaintDailyStats, complaints, complaintStatsDeltas } from '../../src/db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
 
@@ -47,16 +49,33 @@ function randomComplaints(n: number, seed: number): SeedComplaint[] {
   });
 }
 
-/** The rollup as stored, against the same function applied to every complaint now: they must agree row for row. */
+const rowsOf = (result: unknown): unknown[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
+
+/**
+ * The rollup as stored plus its pending deltas, against the same function applied to every complaint
+ * now: they must agree row for row.
+ */
 async function rollupDrift(): Promise<unknown[]> {
   const { db } = database;
   const result = await db.execute(sql`
     with fresh as (select * from complaint_stats_of(array(select c from complaints c), '{}')),
-    stored as (select * from complaint_daily_stats where n <> 0 or decided <> 0 or frt_hist <> '{}' or res_hist <> '{}')
+    stored as (
+      select day, dim, key, sum(n)::int as n, sum(decided)::int as decided, sum(kept)::int as kept, sum(sat_sum)::int as sat_sum,
+        sum(s1)::int as s1, sum(s2)::int as s2, sum(s3)::int as s3, sum(s4)::int as s4, sum(s5)::int as s5,
+        sum(ever_resolved)::int as ever_resolved, sum(reopened)::int as reopened,
+        complaint_stats_hist_sum(frt_hist) as frt_hist, complaint_stats_hist_sum(res_hist) as res_hist
+      from (select * from complaint_daily_stats union all select * from complaint_stats_deltas) both_tables
+      group by day, dim, key
+      having sum(n) <> 0 or sum(decided) <> 0 or complaint_stats_hist_sum(frt_hist) <> '{}' or complaint_stats_hist_sum(res_hist) <> '{}')
     (select 'missing' as side, * from fresh except select 'missing', * from stored)
     union all
     (select 'extra', * from stored except select 'extra', * from fresh)`);
-  return Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return rowsOf(result);
+}
+
+async function pendingDeltas(): Promise<number> {
+  const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(complaintStatsDeltas);
+  return Number(row!.n);
 }
 
 describe('analytics rollup', () => {
@@ -72,13 +91,50 @@ describe('analytics rollup', () => {
     await db.update(complaints).set({ createdAt: sql`created_at - interval '3 days'` }).where(eq(complaints.id, 'ru1-20'));
     await db.update(complaints).set({ summary: 'not a counted column' }).where(eq(complaints.id, 'ru1-30'));
     await db.delete(complaints).where(inArray(complaints.id, ['ru1-40', 'ru1-41']));
+    expect(await pendingDeltas()).toBeGreaterThan(0);
     expect(await rollupDrift()).toEqual([]);
+
+    // Folding moves every delta into the rollup and changes no figure; a second fold finds nothing.
+    expect(await foldRollup(db)).toBeGreaterThan(0);
+    expect(await pendingDeltas()).toBe(0);
+    expect(await rollupDrift()).toEqual([]);
+    expect(await foldRollup(db)).toBe(0);
   });
 
-  it('keeps concurrent single-row updates exact (one hot row per day, locked in key order)', async () => {
+  it('keeps concurrent single-row updates exact, folded or not', async () => {
     const { db } = database;
     const ids = Array.from({ length: 40 }, (_, i) => `ru1-${100 + i}`);
     await Promise.all(ids.map((id, i) => db.update(complaints).set({ priority: i % 2 ? 'P1' : 'P4', assignee: 'h-z' }).where(eq(complaints.id, id))));
+    expect(await rollupDrift()).toEqual([]);
+    await Promise.all([foldRollup(db), ...ids.map((id) => db.update(complaints).set({ priority: 'P2' }).where(eq(complaints.id, id))), foldRollup(db)]);
+    expect(await rollupDrift()).toEqual([]);
+  });
+
+  // Two connections are needed to hold one transaction open while another writes: PostgreSQL only.
+  it.runIf(Boolean(loadConfig().database.url))('lets writers of the same day, channel and category commit without waiting on one another', async () => {
+    const { db } = database;
+    const row = (id: string): SeedComplaint => ({ id, createdAt: '2026-03-04T10:00:00Z', status: 'triaged', category: 'billing', channel: 'web' });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const firstInserted = new Promise<void>((r) => (inserted = r));
+    const first = db.transaction(async (tx) => {
+      await seedComplaints(tx, [row('hot-1')]);
+      inserted();
+      await held; // open, with its deltas written, while the second writer runs
+    });
+    await firstInserted;
+    try {
+      // Before migration 0016 this waited on today's rollup rows, locked by the open transaction, and timed out.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`set local lock_timeout = '2s'`);
+        await seedComplaints(tx, [row('hot-2')]);
+        await tx.update(complaints).set({ status: 'resolved', resolvedAt: new Date('2026-03-04T12:00:00Z') }).where(eq(complaints.id, 'hot-2'));
+      });
+    } finally {
+      release();
+      await first;
+    }
     expect(await rollupDrift()).toEqual([]);
   });
 
@@ -107,7 +163,8 @@ describe('analytics rollup', () => {
     expect(s.totals.count).toBeGreaterThan(0);
   });
 
-  it('is backfilled by the migration and visible as a table', async () => {
+  it('is backfilled by the migration and visible as a table once folded', async () => {
+    await foldRollup(database.db);
     const [row] = await database.db.select({ n: sql<number>`sum(${complaintDailyStats.n})::int` }).from(complaintDailyStats).where(eq(complaintDailyStats.dim, 'all'));
     const [count] = await database.db.select({ n: sql<number>`count(*)::int` }).from(complaints);
     expect(Number(row!.n)).toBe(Number(count!.n));

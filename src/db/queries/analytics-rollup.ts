@@ -1,7 +1,8 @@
-import { and, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { addInto, estimatePercentile, type Histogram } from '../../analytics/histogram';
 import type { Db } from '../client';
-import { complaintDailyStats, complaints } from '../schema';
+import { complaintDailyStats, complaints, complaintStatsDeltas } from '../schema';
 import { assembleMetrics, countColumns, FRT, groupColumn, RES, type AnalyticsRange, type Counts, type GroupBy, type Interval, type Metrics, type Summary } from './analytics';
 
 const DAY_MS = 86_400_000;
@@ -16,11 +17,30 @@ export function wholeDays(r: AnalyticsRange): { first: string; end: string; firs
 
 /** Complaints created on the UTC days the range touches: at least the range's own count, read from the rollup. */
 export async function rollupCountAround(db: Db, r: AnalyticsRange): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`coalesce(sum(${complaintDailyStats.n}), 0)::int` })
-    .from(complaintDailyStats)
-    .where(and(sql`${complaintDailyStats.dim} = 'all'`, gte(complaintDailyStats.day, isoDay(Math.floor(r.from.getTime() / DAY_MS) * DAY_MS)), lt(complaintDailyStats.day, isoDay(Math.ceil(r.to.getTime() / DAY_MS) * DAY_MS))))
-  return Number(row?.n ?? 0);
+  const from = isoDay(Math.floor(r.from.getTime() / DAY_MS) * DAY_MS);
+  const to = isoDay(Math.ceil(r.to.getTime() / DAY_MS) * DAY_MS);
+  const rows = await statsRows(db, (t) => and(sql`${t.dim} = 'all'`, gte(t.day, from), lt(t.day, to))!);
+  return rows.reduce((n, x) => n + Number(x.n), 0);
+}
+
+type StatsTable = typeof complaintDailyStats | typeof complaintStatsDeltas;
+
+/**
+ * Rollup rows and the deltas not yet folded into them, in one statement: one snapshot, so a fold
+ * committing in between can neither count a delta twice nor lose it. Rows of one key may repeat.
+ */
+function statsRows(db: Db, where: (t: StatsTable) => SQL): Promise<StatsRow[]> {
+  return unionAll(db.select().from(complaintDailyStats).where(where(complaintDailyStats)), db.select().from(complaintStatsDeltas).where(where(complaintStatsDeltas)));
+}
+
+/**
+ * Moves the pending deltas into the rollup (complaint_stats_fold, migration 0016). Returns the rollup
+ * rows changed; 0 when another process was folding at that moment.
+ */
+export async function foldRollup(db: Db): Promise<number> {
+  const result = await db.execute(sql`select complaint_stats_fold() as folded`);
+  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return Number((rows[0] as { folded: number } | undefined)?.folded ?? 0);
 }
 
 interface StatsRow {
@@ -43,16 +63,13 @@ interface StatsRow {
 }
 
 /**
- * The summary from the rollup: whole days from `complaint_daily_stats`, the partial days at either
- * end counted from the complaints by the same SQL function the rollup's triggers use.
+ * The summary from the rollup: whole days from `complaint_daily_stats` and its pending deltas, the
+ * partial days at either end counted from the complaints by the same SQL function the triggers use.
  */
 export async function rollupSummary(db: Db, r: AnalyticsRange, days: { first: string; end: string; firstMs: number; endMs: number }, interval: Interval, by?: GroupBy): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
   const dims = by ? ['all', by] : ['all'];
   const [stored, edges] = await Promise.all([
-    db
-      .select()
-      .from(complaintDailyStats)
-      .where(and(inArray(complaintDailyStats.dim, dims), gte(complaintDailyStats.day, days.first), lt(complaintDailyStats.day, days.end))),
+    statsRows(db, (t) => and(inArray(t.dim, dims), gte(t.day, days.first), lt(t.day, days.end))!),
     edgeRows(db, r, days, by),
   ]);
   const rows: StatsRow[] = [...stored, ...edges];
