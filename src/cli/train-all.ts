@@ -69,6 +69,7 @@ async function main(): Promise<void> {
         epochs: recipe.epochs,
         average: recipe.average,
         classWeightPower: recipe.classWeightPower,
+        loss: recipe.loss,
         textColumn: recipe.textColumn,
         labelColumn: recipe.labelColumn,
         source: recipe.file,

@@ -1,4 +1,5 @@
 import type { FeatureSpec } from './features';
+import type { LinearLoss } from './linear';
 
 /** How one shipped model is built from the shared data. */
 export interface ModelRecipe {
@@ -12,6 +13,7 @@ export interface ModelRecipe {
   grid: { learningRate: number; l2: number }[];
   average: boolean;
   classWeightPower: number;
+  loss: LinearLoss;
 }
 
 /** The six shipped models. */
@@ -21,8 +23,12 @@ export type ModelName = 'category-en' | 'reason-en' | 'sentiment-en' | 'intent-e
 export const SHIPPED_SEED = 42;
 export const SHIPPED_HOLDOUT = 0.2;
 
-// Lexicon cues in every English char-gram model: one shared extraction serves intent, reason and sentiment.
-const EN_WORDS_CHARS: FeatureSpec = { lang: 'en', hashBits: 20, wordNgrams: 2, charNgrams: [2, 4], lexicon: true };
+// Lexicon cues in every English char-gram model: one shared extraction serves intent, reason and
+// sentiment (the spec must stay identical for that). Word and char blocks normalised apart: with the
+// hinge loss, validation +0.4 (intent), +0.2 (sentiment), +0.2 (reason) points.
+const EN_WORDS_CHARS: FeatureSpec = { lang: 'en', hashBits: 20, wordNgrams: 2, charNgrams: [2, 4], lexicon: true, blockNorm: true };
+// One joint norm: the Chinese "words" already include character grams, and normalising the blocks
+// apart changed nothing on validation (category 0.9018 → 0.9021, sentiment 0.9390 → 0.9387).
 const ZH: FeatureSpec = { lang: 'zh', hashBits: 20, wordNgrams: 2, charNgrams: [1, 3], lexicon: false };
 const lrs = (...rates: number[]) => rates.map((learningRate) => ({ learningRate, l2: 1e-6 }));
 
@@ -43,10 +49,12 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     // 960 training narratives leave a 144-row validation split: too few to choose reliably, so the
     // settings were compared over five seeded hold-out splits (mean accuracy 0.742 before,
     // 0.797 with stopwords dropped, minDf 1, balanced class weights and weight averaging).
-    grid: lrs(0.3),
+    // Squared hinge: validation 0.708 (log loss) → 0.757 at step 0.03 (0.729 at 0.1).
+    grid: lrs(0.03, 0.1),
     average: true,
     // Fully balanced: the rare products (student loans, vehicle leases) are otherwise never predicted.
     classWeightPower: 1,
+    loss: 'squared-hinge',
   },
   {
     name: 'reason-en',
@@ -56,10 +64,12 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     spec: EN_WORDS_CHARS,
     minDf: 2,
     epochs: 20,
-    grid: lrs(0.03, 0.1, 0.3),
+    // Squared hinge wants smaller steps than the log loss (validation 0.594 log → 0.611).
+    grid: lrs(0.003, 0.01, 0.03),
     average: false,
     // Half-balanced: +0.014 mean accuracy over three seeded splits ("Customer Service Issue" no longer swallows the rest).
     classWeightPower: 0.5,
+    loss: 'squared-hinge',
   },
   {
     name: 'sentiment-en',
@@ -69,10 +79,12 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     spec: EN_WORDS_CHARS,
     minDf: 2,
     epochs: 20,
-    grid: lrs(0.03, 0.05, 0.1),
+    // Squared hinge: validation 0.815 (log) → 0.820.
+    grid: lrs(0.003, 0.01, 0.03),
     average: false,
     // Half-balanced: +0.002 mean accuracy and +0.01 macro-F1 over three seeded splits.
     classWeightPower: 0.5,
+    loss: 'squared-hinge',
   },
   {
     name: 'intent-en',
@@ -81,10 +93,15 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     labelColumn: 'category',
     spec: EN_WORDS_CHARS,
     minDf: 2,
-    epochs: 15,
+    // 30 epochs with split word / char norms: validation 0.891 → 0.896. The squared hinge scored
+    // higher (0.902 validation, 0.899 held-out) but reads "My card was stolen yesterday and someone
+    // used it" as lost_or_stolen_phone: on complaints longer than banking77's one-line queries the
+    // margin model leans on a few words, so the log loss stays here.
+    epochs: 30,
     grid: lrs(0.1, 0.3, 1),
     average: false,
     classWeightPower: 0,
+    loss: 'log',
   },
   {
     name: 'category-zh',
@@ -94,9 +111,12 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     spec: ZH,
     minDf: 5,
     epochs: 10,
-    grid: lrs(0.05, 0.2),
+    // Squared hinge: validation 0.897 (log loss) → 0.902 at 0.03 (0.894 at 0.1; minDf 3 and 20
+    // epochs no better).
+    grid: lrs(0.01, 0.03),
     average: false,
     classWeightPower: 0,
+    loss: 'squared-hinge',
   },
   {
     name: 'sentiment-zh',
@@ -106,8 +126,10 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     spec: ZH,
     minDf: 5,
     epochs: 10,
-    grid: lrs(0.05, 0.2),
+    // Squared hinge: validation 0.938 (log loss) → 0.939 at 0.03; kept because it is not worse.
+    grid: lrs(0.01, 0.03),
     average: false,
     classWeightPower: 0,
+    loss: 'squared-hinge',
   },
 ];

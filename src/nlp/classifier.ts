@@ -31,8 +31,8 @@ export interface TextClassifier {
   scales: Float32Array;
   bias: Float32Array;
   training: TrainingInfo;
-  /** bucket → row (−1 when absent), built on load: a dense table is far faster than a Map. */
-  index: Int32Array;
+  /** bucket → row, built on load: a dense table is far faster than a Map. Read it with {@link rowOf}. */
+  index: BucketIndex;
 }
 
 /** A prediction with its confidence (the winning class probability). */
@@ -42,34 +42,62 @@ export interface Prediction {
   probabilities: Float64Array;
 }
 
-/** Builds the bucket → row lookup for a classifier's kept buckets (4 bytes per hash bucket). */
-export function bucketIndex(buckets: Int32Array, hashBits: number): Int32Array {
-  const index = new Int32Array(2 ** hashBits).fill(-1);
+/**
+ * bucket → row. Two bytes a bucket when the rows fit (every English model): the lookups are
+ * scattered over the whole table, and a 2 MB table instead of 4 MB keeps more of them in cache.
+ * The largest value of the element type stands for "no row".
+ */
+export type BucketIndex = Uint16Array | Int32Array;
+
+const NO_ROW16 = 0xffff;
+const NO_ROW32 = 0x7fffffff;
+
+/** Builds the bucket → row lookup for a classifier's kept buckets. */
+export function bucketIndex(buckets: Int32Array, hashBits: number): BucketIndex {
+  const index = buckets.length < NO_ROW16 ? new Uint16Array(2 ** hashBits).fill(NO_ROW16) : new Int32Array(2 ** hashBits).fill(NO_ROW32);
   buckets.forEach((b, i) => {
     index[b] = i;
   });
   return index;
 }
 
+/** The row of a bucket, or −1 when the classifier kept no row for it. */
+export function rowOf(index: BucketIndex, bucket: number): number {
+  const j = index[bucket] ?? NO_ROW32;
+  return j === NO_ROW16 || j === NO_ROW32 ? -1 : j;
+}
+
 /**
- * Sublinear TF (1 + ln tf) × IDF, then L2-normalised. Buckets outside the vocabulary are dropped,
- * as they were in training, so long texts are not diluted by noise the model never weighed.
+ * Sublinear TF (1 + ln tf) × IDF, then L2-normalised: as one vector, or with `blockNorm` the word
+ * block and the char block each to unit length. Buckets outside the vocabulary are dropped, as
+ * they were in training, so long texts are not diluted by noise the model never weighed.
  */
-export function vectorize({ buckets, tf }: TermFrequencies, index: Int32Array, idf: ArrayLike<number>): SparseVector {
+export function vectorize({ buckets, tf, words }: TermFrequencies, index: BucketIndex, idf: ArrayLike<number>, blockNorm = false): SparseVector {
+  const rows = idf.length; // every "no row" marker is at least this
   const idx = new Int32Array(buckets.length);
   const val = new Float64Array(buckets.length);
   let n = 0;
-  let norm = 0;
+  let wordsKept = 0;
+  let normWords = 0;
+  let normRest = 0;
   for (let i = 0; i < buckets.length; i++) {
     const j = index[buckets[i] as number] as number;
-    if (j < 0) continue;
+    if (j >= rows) continue;
     const v = (tf[i] as number) * (idf[j] as number);
     idx[n] = j;
     val[n++] = v;
-    norm += v * v;
+    if (i < words) {
+      normWords += v * v;
+      wordsKept = n;
+    } else normRest += v * v;
   }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let i = 0; i < n; i++) val[i] = (val[i] as number) * scale;
+  if (!blockNorm) {
+    normWords += normRest;
+    normRest = normWords;
+  }
+  const scaleWords = normWords > 0 ? 1 / Math.sqrt(normWords) : 0;
+  const scaleRest = normRest > 0 ? 1 / Math.sqrt(normRest) : 0;
+  for (let i = 0; i < n; i++) val[i] = (val[i] as number) * (i < wordsKept ? scaleWords : scaleRest);
   return { idx: idx.subarray(0, n), val: val.subarray(0, n) };
 }
 
@@ -98,7 +126,7 @@ function inferenceLogits(model: TextClassifier, x: SparseVector): Float64Array {
 
 /** Classifies pre-extracted feature counts (lets callers share one extraction across models). */
 export function classifyFeatures(model: TextClassifier, features: TermFrequencies): Prediction {
-  const probabilities = softmaxInPlace(inferenceLogits(model, vectorize(features, model.index, model.idf)));
+  const probabilities = softmaxInPlace(inferenceLogits(model, vectorize(features, model.index, model.idf, model.spec.blockNorm === true)));
   const best = argmax(probabilities);
   return { label: model.labels[best] as string, confidence: probabilities[best] as number, probabilities };
 }

@@ -18,12 +18,20 @@ export interface FeatureSpec {
    * "I was", "of the" bigrams swamp the topical ones; absent in older models (= false).
    */
   stopwords?: boolean;
+  /**
+   * L2-normalises the word n-grams and the character n-grams (with the lexicon cues) separately,
+   * as scikit-learn's union of two vectorisers does. Under one joint norm the char grams, several
+   * times as many, drown the words. Absent in older models (= one joint norm).
+   */
+  blockNorm?: boolean;
 }
 
 /** A text's hashed features with sublinear TF (1 + ln count) applied, in first-seen order. */
 export interface TermFrequencies {
   buckets: Int32Array;
   tf: Float64Array;
+  /** The first `words` entries came from word n-grams, the rest from char grams and the lexicon. */
+  words: number;
 }
 
 /**
@@ -73,11 +81,17 @@ class CountTable {
   private grow(): void {
     const { keys, counts, order, size } = this;
     this.allocate(keys.length * 2);
+    // Re-inserted in first-seen order, which the word / char block boundary relies on.
     for (let i = 0; i < size; i++) this.add(keys[order[i] as number] as number, counts[order[i] as number] as number);
   }
 
+  /** Distinct buckets so far. */
+  get count(): number {
+    return this.size;
+  }
+
   /** Returns the features in first-seen order and empties the table for the next text. */
-  drain(): TermFrequencies {
+  drain(words: number): TermFrequencies {
     const buckets = new Int32Array(this.size);
     const tf = new Float64Array(this.size);
     for (let i = 0; i < this.size; i++) {
@@ -88,7 +102,7 @@ class CountTable {
       this.keys[slot] = -1;
     }
     this.size = 0;
-    return { buckets, tf };
+    return { buckets, tf, words };
   }
 }
 
@@ -191,7 +205,9 @@ export function extractFeatures(text: string | TextMemo, spec: FeatureSpec): Ter
   const counts = scratch;
   const words = spec.lang === 'zh' ? memo.chineseTokens : spec.stopwords ? memo.englishContentTokens : memo.englishTokens;
   addWordNgrams(counts, words, spec.wordNgrams, mask);
+  // Word grams are added first, so the first-seen order puts them ahead of everything else.
+  const wordEntries = counts.count;
   if (spec.charNgrams) addCharNgrams(counts, memo.normalized, spec.charNgrams, mask);
   if (spec.lexicon) addLexicon(counts, memo.englishSurface, mask);
-  return counts.drain();
+  return counts.drain(wordEntries);
 }

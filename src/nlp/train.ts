@@ -1,7 +1,8 @@
 import { bucketIndex, classifyFeatures, vectorize, type TextClassifier } from './classifier';
 import type { LabelledText } from './csv';
 import { extractFeatures, type FeatureSpec, type TermFrequencies } from './features';
-import { argmax, predictProba, trainLinear, type SparseVector } from './linear';
+import { fitTemperature } from './calibrate';
+import { argmax, predictProba, trainLinear, type LinearLoss, type LinearWeights, type SparseVector } from './linear';
 import { evaluate, type Evaluation } from './metrics';
 import { deserializeModel, quantizeWeights, serializeModel } from './model-io';
 import { hashString } from './prng';
@@ -23,6 +24,8 @@ export interface TrainOptions {
    */
   grid: { learningRate: number; l2: number }[];
   epochs: number;
+  /** Training loss (default `log`); see {@link LinearLoss}. */
+  loss?: LinearLoss;
   /** Average the end-of-epoch weights (see {@link LinearTrainOptions.average}). */
   average?: boolean;
   /**
@@ -75,8 +78,9 @@ function scoreOn(model: Parameters<typeof predictProba>[0], xs: SparseVector[], 
 
 /**
  * Trains a text classifier: seeded stratified hold-out split, vocabulary and IDF from the
- * training part only, L2 chosen on a validation split inside the training part, final fit on the
- * whole training part. The held-out figures are computed on the quantised model as shipped.
+ * training part only, step size chosen and softmax temperature fitted on a validation split inside
+ * the training part, final fit on the whole training part. The held-out figures are computed on
+ * the quantised model as shipped.
  */
 export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): TrainResult {
   if (rows.length < 2) throw new Error('need at least two labelled rows to train');
@@ -86,7 +90,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   const ys = rows.map((r) => labelIdx.get(r.label) as number);
   const split = opts.holdout > 0 ? stratifiedSplit(rows, opts.holdout, opts.seed) : { train: rows.map((_, i) => i), test: [] };
 
-  const totalSteps = rows.length + opts.epochs * (opts.grid.length > 1 ? opts.grid.length + 1 : 1);
+  const totalSteps = rows.length + opts.epochs * (opts.grid.length + 1);
   let done = 0;
   const counts = rows.map((r) => {
     const c = extractFeatures(r.text, opts.spec);
@@ -97,7 +101,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
 
   const vocab = buildVocabulary(counts, split.train, opts.minDf);
   const index = bucketIndex(vocab.buckets, opts.spec.hashBits);
-  const xs = counts.map((c) => vectorize(c, index, vocab.idf));
+  const xs = counts.map((c) => vectorize(c, index, vocab.idf, opts.spec.blockNorm === true));
   const classWeights = balancedWeights(split.train.map((i) => ys[i] as number), labels.length, opts.classWeightPower ?? 0);
   const fit = (trainRows: number[], { l2, learningRate }: { l2: number; learningRate: number }, seed: number) =>
     trainLinear(
@@ -111,6 +115,7 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
         learningRate,
         seed,
         average: opts.average ?? false,
+        loss: opts.loss ?? 'log',
         classWeights,
         onEpoch: () => opts.onProgress?.(++done, totalSteps, `lr=${learningRate} l2=${l2}`),
       },
@@ -118,24 +123,37 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
 
   const tuning: TrainResult['tuning'] = [];
   let bestSetting = opts.grid[0] ?? { learningRate: 0.1, l2: 1e-6 };
-  if (opts.grid.length > 1) {
-    const trainRows = split.train.map((i) => rows[i] as LabelledText);
-    const inner = stratifiedSplit(trainRows, 0.15, opts.seed + 1);
-    const innerTrain = inner.train.map((i) => split.train[i] as number);
-    const innerVal = inner.test.map((i) => split.train[i] as number);
+  // The validation split serves twice: to pick the setting, and to fit the softmax temperature
+  // that turns the chosen model's logits into calibrated confidences.
+  const trainRows = split.train.map((i) => rows[i] as LabelledText);
+  const inner = stratifiedSplit(trainRows, 0.15, opts.seed + 1);
+  const innerTrain = inner.train.map((i) => split.train[i] as number);
+  const innerVal = inner.test.map((i) => split.train[i] as number);
+  let temperature = 1;
+  if (innerVal.length > 0 && innerTrain.length > 0) {
     let best = -1;
+    let bestInner: LinearWeights | null = null;
     for (const setting of opts.grid) {
-      const e = scoreOn(fit(innerTrain, setting, opts.seed), xs, ys, innerVal, labels);
+      const innerModel = fit(innerTrain, setting, opts.seed);
+      const e = scoreOn(innerModel, xs, ys, innerVal, labels);
       tuning.push({ ...setting, accuracy: e.accuracy, macroF1: e.macroF1 });
       // Accuracy first; macro-F1 breaks ties (and near-ties) in favour of the rarer classes.
       const score = e.accuracy + 0.1 * e.macroF1;
       if (score > best) {
         best = score;
         bestSetting = setting;
+        bestInner = innerModel;
       }
     }
+    if (bestInner) {
+      temperature = fitTemperature(
+        bestInner,
+        innerVal.map((i) => xs[i] as SparseVector),
+        innerVal.map((i) => ys[i] as number),
+      );
+    }
   }
-  const weights = fit(split.train, bestSetting, opts.seed);
+  const weights = withTemperature(fit(split.train, bestSetting, opts.seed), temperature);
 
   const pruned = pruneZeroRows(vocab, quantizeWeights(weights.w, labels.length), labels.length);
   const raw: TextClassifier = {
@@ -153,7 +171,16 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
       ...(opts.source ? { source: opts.source } : {}),
       rows: rows.length,
       fingerprint: fingerprintRows(rows),
-      hyper: { l2: bestSetting.l2, learningRate: bestSetting.learningRate, epochs: opts.epochs, minDf: opts.minDf, classWeightPower: opts.classWeightPower ?? 0, average: String(opts.average ?? false) },
+      hyper: {
+        l2: bestSetting.l2,
+        learningRate: bestSetting.learningRate,
+        epochs: opts.epochs,
+        minDf: opts.minDf,
+        classWeightPower: opts.classWeightPower ?? 0,
+        average: String(opts.average ?? false),
+        loss: opts.loss ?? 'log',
+        temperature: round4(temperature),
+      },
     },
   };
   // Round-trip through the file format so the figures are those of the model as shipped.
@@ -167,6 +194,19 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
     model.training.heldOut = { n: heldOut.n, accuracy: round4(heldOut.accuracy), macroF1: round4(heldOut.macroF1) };
   }
   return { model, heldOut, tuning };
+}
+
+/**
+ * Divides weights and bias by the softmax temperature, so the shipped file needs no new field and
+ * inference no extra step: the per-class int8 scales absorb it.
+ */
+function withTemperature(model: LinearWeights, temperature: number): LinearWeights {
+  if (temperature === 1) return model;
+  return {
+    ...model,
+    w: model.w.map((v) => v / temperature),
+    bias: model.bias.map((v) => v / temperature),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bucketIndex, vectorize } from '../../../src/nlp/classifier';
 import { extractFeatures, type FeatureSpec } from '../../../src/nlp/features';
 
 const EN: FeatureSpec = { lang: 'en', hashBits: 20, wordNgrams: 2, charNgrams: [2, 4], lexicon: false };
@@ -30,5 +31,21 @@ describe('extractFeatures', () => {
     const content = extractFeatures('I was charged for the card', { ...spec, stopwords: true });
     expect(content.buckets.length).toBeLessThan(plain.buckets.length);
     expect(extractFeatures('charged card', spec).buckets).toEqual(content.buckets);
+  });
+});
+
+describe('vectorize with blockNorm', () => {
+  it('gives the word block and the char block unit length each', () => {
+    const f = extractFeatures('my card was stolen yesterday', EN);
+    expect(f.words).toBeGreaterThan(0);
+    expect(f.words).toBeLessThan(f.buckets.length);
+    const index = bucketIndex(Int32Array.from([...f.buckets].sort((a, b) => a - b)), EN.hashBits);
+    const idf = new Float32Array(f.buckets.length).fill(1);
+    const norm = (vals: Float64Array) => Math.sqrt(vals.reduce((a, v) => a + v * v, 0));
+    const joint = vectorize(f, index, idf);
+    expect(norm(joint.val)).toBeCloseTo(1, 12);
+    const split = vectorize(f, index, idf, true);
+    expect(norm(split.val.subarray(0, f.words))).toBeCloseTo(1, 12);
+    expect(norm(split.val.subarray(f.words))).toBeCloseTo(1, 12);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { argmax, predictProba, softmaxInPlace, trainLinear, type SparseVector } from '../../../src/nlp/linear';
+import { fitTemperature } from '../../../src/nlp/calibrate';
+import { argmax, logits, predictProba, softmaxInPlace, trainLinear, type SparseVector } from '../../../src/nlp/linear';
 import { createRng } from '../../../src/nlp/prng';
 
 const vec = (pairs: [number, number][]): SparseVector => ({
@@ -52,5 +53,38 @@ describe('trainLinear', () => {
     const c = trainLinear(xs, ys, 3, 7, { ...opts, seed: 8 });
     expect(Array.from(a.w)).toEqual(Array.from(b.w));
     expect(Array.from(a.w)).not.toEqual(Array.from(c.w));
+  });
+});
+
+describe('squared-hinge loss', () => {
+  const opts = { l2: 1e-6, epochs: 10, learningRate: 0.1, seed: 7, loss: 'squared-hinge' as const };
+
+  it('learns the toy set and pushes margins past one', () => {
+    const { xs, ys } = toySet(300, 1);
+    const model = trainLinear(xs, ys, 3, 7, opts);
+    const test = toySet(60, 2);
+    const correct = test.xs.filter((x, i) => argmax(logits(model, x)) === test.ys[i]).length;
+    expect(correct).toBe(60);
+    const z = logits(model, test.xs[0]!);
+    expect(z[test.ys[0]!]).toBeGreaterThan(0.5);
+  });
+
+  it('is deterministic for a seed', () => {
+    const { xs, ys } = toySet(90, 3);
+    expect(Array.from(trainLinear(xs, ys, 3, 7, opts).w)).toEqual(Array.from(trainLinear(xs, ys, 3, 7, opts).w));
+  });
+});
+
+describe('fitTemperature', () => {
+  it('sharpens under-confident logits and softens over-confident ones', () => {
+    // Two classes, logit gap ±0.1, always right: the best temperature is small (sharper).
+    const sure = { classes: 2, features: 1, w: Float64Array.from([0.1, -0.1]), bias: new Float64Array(2) };
+    const xs = [vec([[0, 1]]), vec([[0, -1]])];
+    expect(fitTemperature(sure, xs, [0, 1])).toBeLessThan(0.2);
+    // Logit gap ±10 but right only 3 times in 4: the best temperature spreads the probabilities.
+    const loud = { classes: 2, features: 1, w: Float64Array.from([10, -10]), bias: new Float64Array(2) };
+    const t = fitTemperature(loud, [xs[0]!, xs[0]!, xs[0]!, xs[0]!], [0, 0, 0, 1]);
+    // softmax(20 / T) = 0.75 → T = 20 / ln 3.
+    expect(t).toBeCloseTo(20 / Math.log(3), 2);
   });
 });
