@@ -13,15 +13,6 @@ const POLL_MS = 20;
 const EVENT_TYPES = proto.temporal.api.enums.v1.EventType;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface BacklogFigures {
-  accepted: number;
-  assigned: number;
-  /** From the start of the intake run until the last accepted complaint was assigned (or the wait gave up). */
-  seconds: number;
-  assignedPerSecond: number;
-  drained: boolean;
-}
-
 export interface TriageLatencyFigures {
   ratePerSecond: number;
   durationS: number;
@@ -39,30 +30,10 @@ export interface HistoryFigures {
   typesAtClose: Record<string, number>;
 }
 
-async function countAssigned(db: Db): Promise<number> {
-  const rows = (await db.execute(sql`select count(*)::int as n from complaints where assigned_at is not null`)) as unknown as { rows?: Array<{ n: number }> } & Array<{ n: number }>;
-  return Number((rows.rows ?? rows)[0]!.n);
-}
-
 /** Rows of a raw query, whichever driver answered (PGlite wraps them in `rows`, postgres.js does not). */
 async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
   const r = (await db.execute(query)) as unknown as { rows?: T[] } & T[];
   return r.rows ?? r;
-}
-
-/**
- * Waits until every complaint accepted so far is assigned: the end-to-end rate the worker keeps up with,
- * which bounds the intake rate that is sustainable for longer than a burst.
- */
-export async function drainBacklog(db: Db, accepted: number, sinceMs: number, timeoutS: number): Promise<BacklogFigures> {
-  const deadline = performance.now() + timeoutS * 1000;
-  let assigned = await countAssigned(db);
-  while (assigned < accepted && performance.now() < deadline) {
-    await sleep(200);
-    assigned = await countAssigned(db);
-  }
-  const seconds = (performance.now() - sinceMs) / 1000;
-  return { accepted, assigned, seconds: round(seconds), assignedPerSecond: round(assigned / seconds), drained: assigned >= accepted };
 }
 
 /** POSTs at a fixed rate (open loop: the schedule does not wait for answers), recording each send time. */
