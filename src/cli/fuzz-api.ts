@@ -32,10 +32,10 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
 /**
  * Schemathesis closes on a pytest-style banner ("==== 3 warnings in 62.90s ===="). CI readers take such a
  * line for pytest's closing line and would count a fuzz run as "no test executed", so the banners are
- * printed as plain headings instead; nothing else of the report changes.
+ * printed as plain headings, and a closing count's "in 62.90s" as "(62.90 s)"; nothing else changes.
  */
 function withoutPytestBanners(report: string): string {
-  return report.replace(/^=+ (.+?) =+$/gm, '-- $1 --');
+  return report.replace(/^=+ (.+?) =+$/gm, (_, heading: string) => `[schemathesis] ${heading.replace(/ in ([\d.]+)s$/, ' ($1 s)')}`);
 }
 
 async function main(): Promise<number> {
