@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../src/db/client';
+import { queryRows, type Db } from '../src/db/client';
 import { connectWorker } from '../src/temporal/connection';
 import { runLoad, quantile, round, type LoadFigures, type LoadRequest } from './load';
 import { SAMPLE_TEXTS } from './sample-texts';
@@ -101,8 +101,8 @@ export async function rawStarts(client: Client, concurrency: number, durationS: 
 }
 
 async function countAssigned(db: Db): Promise<number> {
-  const result = (await db.execute(sql`select count(*)::int as n from complaints where assigned_at is not null`)) as unknown as { rows?: Array<{ n: number }> } & Array<{ n: number }>;
-  return Number((result.rows ?? result)[0]!.n);
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from complaints where assigned_at is not null`);
+  return Number(row!.n);
 }
 
 /** Waits until `accepted` more complaints than `before` are assigned: the end of a round's backlog. */

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import proto from '@temporalio/proto';
 import { sql } from 'drizzle-orm';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Db } from '../src/db/client';
+import { queryRows, type Db } from '../src/db/client';
 import { listMessages } from '../src/db/queries/notifications';
 import { quantile, round } from './load';
 import { intakeRequests } from './intake';
@@ -28,12 +28,6 @@ export interface HistoryFigures {
   eventsAtClose: number;
   typesAtAssigned: Record<string, number>;
   typesAtClose: Record<string, number>;
-}
-
-/** Rows of a raw query, whichever driver answered (PGlite wraps them in `rows`, postgres.js does not). */
-async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  const r = (await db.execute(query)) as unknown as { rows?: T[] } & T[];
-  return r.rows ?? r;
 }
 
 /** POSTs at a fixed rate (open loop: the schedule does not wait for answers), recording each send time. */
@@ -65,7 +59,7 @@ async function watchAssigned(db: Db, sent: Map<string, number>, done: Map<string
   while (!stop()) {
     const pending = [...sent.keys()].filter((id) => !done.has(id));
     if (pending.length > 0) {
-      const rows = await rowsOf<{ id: string }>(db, sql`select id from complaints where assigned_at is not null and id in ${pending}`);
+      const rows = await queryRows<{ id: string }>(db, sql`select id from complaints where assigned_at is not null and id in ${pending}`);
       const now = performance.now();
       for (const { id } of rows) done.set(id, now - sent.get(id)!);
     }
@@ -142,7 +136,7 @@ async function settledHistory(handle: WorkflowHandle): Promise<Array<{ eventType
   });
 }
 
-const statusOf = async (stack: BenchStack, id: string) => (await rowsOf<{ status: string }>(stack.database.db, sql`select status from complaints where id = ${id}`))[0]?.status;
+const statusOf = async (stack: BenchStack, id: string) => (await queryRows<{ status: string }>(stack.database.db, sql`select status from complaints where id = ${id}`))[0]?.status;
 
 /**
  * One complaint through the whole API lifecycle as the e2e test drives it (intake, triage, assignment to

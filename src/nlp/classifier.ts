@@ -45,7 +45,8 @@ export interface Prediction {
 /**
  * bucket → row. Two bytes a bucket when the rows fit (every English model): the lookups are
  * scattered over the whole table, and a 2 MB table instead of 4 MB keeps more of them in cache.
- * The largest value of the element type stands for "no row".
+ * The largest value of the element type stands for "no row": every marker is at least the row
+ * count, which is how readers tell it from a row.
  */
 export type BucketIndex = Uint16Array | Int32Array;
 
@@ -62,9 +63,9 @@ export function bucketIndex(buckets: Int32Array, hashBits: number): BucketIndex 
 }
 
 /** The row of a bucket, or −1 when the classifier kept no row for it. */
-export function rowOf(index: BucketIndex, bucket: number): number {
-  const j = index[bucket] ?? NO_ROW32;
-  return j === NO_ROW16 || j === NO_ROW32 ? -1 : j;
+export function rowOf(model: Pick<TextClassifier, 'index' | 'idf'>, bucket: number): number {
+  const j = model.index[bucket] ?? NO_ROW32;
+  return j >= model.idf.length ? -1 : j;
 }
 
 /**
@@ -73,7 +74,7 @@ export function rowOf(index: BucketIndex, bucket: number): number {
  * they were in training, so long texts are not diluted by noise the model never weighed.
  */
 export function vectorize({ buckets, tf, words }: TermFrequencies, index: BucketIndex, idf: ArrayLike<number>, blockNorm = false): SparseVector {
-  const rows = idf.length; // every "no row" marker is at least this
+  const rows = idf.length; // see BucketIndex: any value at or above it marks "no row"
   const idx = new Int32Array(buckets.length);
   const val = new Float64Array(buckets.length);
   let n = 0;

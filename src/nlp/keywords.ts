@@ -26,7 +26,7 @@ function maxIdf(model: TextClassifier): number {
 /** IDF of a word unigram in a classifier's background table; unseen words count as rare. */
 export function wordIdf(model: TextClassifier, key: string): number {
   const bucket = hashString('w' + key) & ((1 << model.spec.hashBits) - 1);
-  const j = rowOf(model.index, bucket);
+  const j = rowOf(model, bucket);
   return j < 0 ? maxIdf(model) : (model.idf[j] as number);
 }
 

@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSummary, type Metrics } from '../../src/db/queries/analytics';
 import { loadConfig } from '../../src/config';
+import { queryRows } from '../../src/db/client';
 import { foldRollup } from '../../src/db/queries/analytics-rollup';
 import { complaintDailyStats, complaints, complaintStatsDeltas } from '../../src/db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -49,15 +50,12 @@ function randomComplaints(n: number, seed: number): SeedComplaint[] {
   });
 }
 
-const rowsOf = (result: unknown): unknown[] => (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows);
-
 /**
  * The rollup as stored plus its pending deltas, against the same function applied to every complaint
  * now: they must agree row for row.
  */
 async function rollupDrift(): Promise<unknown[]> {
-  const { db } = database;
-  const result = await db.execute(sql`
+  return queryRows(database.db, sql`
     with fresh as (select * from complaint_stats_of(array(select c from complaints c), '{}')),
     stored as (
       select day, dim, key, sum(n)::int as n, sum(decided)::int as decided, sum(kept)::int as kept, sum(sat_sum)::int as sat_sum,
@@ -70,7 +68,6 @@ async function rollupDrift(): Promise<unknown[]> {
     (select 'missing' as side, * from fresh except select 'missing', * from stored)
     union all
     (select 'extra', * from stored except select 'extra', * from fresh)`);
-  return rowsOf(result);
 }
 
 async function pendingDeltas(): Promise<number> {

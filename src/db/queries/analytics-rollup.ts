@@ -1,7 +1,7 @@
 import { and, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import { addInto, estimatePercentile, type Histogram } from '../../analytics/histogram';
-import type { Db } from '../client';
+import { queryRows, type Db } from '../client';
 import { complaintDailyStats, complaints, complaintStatsDeltas } from '../schema';
 import { assembleMetrics, countColumns, FRT, groupColumn, RES, type AnalyticsRange, type Counts, type GroupBy, type Interval, type Metrics, type Summary } from './analytics';
 
@@ -38,9 +38,8 @@ function statsRows(db: Db, where: (t: StatsTable) => SQL): Promise<StatsRow[]> {
  * rows changed; 0 when another process was folding at that moment.
  */
 export async function foldRollup(db: Db): Promise<number> {
-  const result = await db.execute(sql`select complaint_stats_fold() as folded`);
-  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-  return Number((rows[0] as { folded: number } | undefined)?.folded ?? 0);
+  const [row] = await queryRows<{ folded: number }>(db, sql`select complaint_stats_fold() as folded`);
+  return Number(row?.folded ?? 0);
 }
 
 interface StatsRow {
