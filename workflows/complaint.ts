@@ -126,11 +126,17 @@ const refuse = (type: string, message: string, detail?: string): ApplicationFail
  * step number (`seq`) that makes the write idempotent, one write at a time and in order.
  */
 export async function complaintWorkflow(input: ComplaintRunInput): Promise<ComplaintOutcome> {
-  // Patched: runs recorded before local activities replay with the regular ones they used.
-  const io = patched('local-read-model-steps') ? localActs : acts;
+  // Versions: a run recorded before a change replays the code it ran (test/histories/ keeps such runs).
+  // Each patch a run takes costs it an upsert of TemporalChangeVersion, and the engine a round of
+  // search-attribute reads with it; so a run started since 'search-attributes-on-wait' takes that one
+  // patch, which implies every earlier one.
+  const current = patched('search-attributes-on-wait');
+  const since = (change: string): boolean => current || patched(change);
+  // Runs recorded before local activities replay with the regular ones they used.
+  const io = since('local-read-model-steps') ? localActs : acts;
   // Notices too, later (a patch of its own, so runs recorded in between replay as they ran): queuing a
   // notice is a database write, and its first delivery attempt never fails the step (the relay retries).
-  const notices = patched('local-notices') ? localActs : acts;
+  const notices = since('local-notices') ? localActs : acts;
   const m: WorkflowMemory = input.carry ?? { seq: 1, status: 'received', clock: { startedAtMs: Date.parse(input.receivedAt), pauses: [] }, level: 0, breached: false, fired: [], reopenCount: 0 };
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
@@ -171,7 +177,13 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     };
   };
 
-  const syncSearchAttributes = (): void => {
+  // ---- search attributes: what operators and the auditors' replay queries find the complaint by ----
+  // Each upsert costs the engine a round of search-attribute and namespace reads (five persistence reads
+  // on the dev server's single SQLite connection), and triage used to write two of its own. Since
+  // 'search-attributes-on-wait', a change is written when the workflow next waits or a handler returns:
+  // once per triage. Nothing can see them in between: a workflow task's commands commit together.
+  let attributesChanged = false;
+  const writeSearchAttributes = (): void => {
     const pairs: SearchAttributeUpdatePair[] = [{ key: STATUS_ATTR, value: m.status }];
     if (m.category) pairs.push({ key: CATEGORY_ATTR, value: m.category });
     if (m.priority) pairs.push({ key: PRIORITY_ATTR, value: m.priority });
@@ -179,6 +191,32 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     pairs.push({ key: ASSIGNEE_ATTR, value: m.assignee ?? null });
     upsertSearchAttributes(pairs);
   };
+  const syncSearchAttributes = (): void => {
+    if (current) attributesChanged = true;
+    else writeSearchAttributes(); // runs recorded before the patch replay their upserts where they ran
+  };
+  const flushSearchAttributes = (): void => {
+    if (!attributesChanged) return;
+    attributesChanged = false;
+    writeSearchAttributes();
+  };
+  /** Every wait of this workflow: the attributes catch up with the state before it blocks. */
+  function wait(until: () => boolean): Promise<void>;
+  function wait(until: () => boolean, timeout: number | undefined): Promise<boolean>;
+  function wait(until: () => boolean, timeout?: number): Promise<void | boolean> {
+    flushSearchAttributes();
+    return timeout === undefined ? condition(until) : condition(until, timeout);
+  }
+  /** An update handler whose changes are visible when it returns, even if the main loop sleeps on. */
+  const visible =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await handler(...args);
+      } finally {
+        flushSearchAttributes();
+      }
+    };
 
   /** Records one step: status (if any), fields, SLA snapshot and timeline event, atomically. */
   const record = (type: string, actor: Actor, data: Record<string, unknown> = {}, status?: ComplaintStatus, patch?: Record<string, unknown>): Promise<void> => {
@@ -199,7 +237,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     const writes = [record('escalated', actor, { level: m.level, reason }), notify('escalation', { level: m.level as 1 | 2 | 3 }, { level: m.level, reason })];
     // Added after the first release: the handler hears of an escalation of their complaint too. Guarded
     // by a patch so that complaints already running (and the golden histories) replay unchanged.
-    if (m.assignee && patched('escalation-notifies-handler')) writes.push(notify('escalation', 'assignee', { level: m.level, reason }));
+    if (m.assignee && since('escalation-notifies-handler')) writes.push(notify('escalation', 'assignee', { level: m.level, reason }));
     await Promise.all(writes);
   };
 
@@ -230,19 +268,19 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   setHandler(
     resolveUpdate,
-    async ({ resolution, actor }) => {
+    visible(async ({ resolution, actor }) => {
       m.resolution = resolution.trim();
       m.clock.resolvedAtMs = Date.now(); // stops the resolution clock
       // Both writes are queued now, so the customer hears of the resolution before the survey invitation.
       await Promise.all([record('resolved', actor, { resolution: m.resolution }, 'resolved', { resolution: m.resolution }), notify('resolution', 'customer', { text: m.resolution }), wakeQueue(m.department)]);
       return { id: input.id, status: 'resolved' as const };
-    },
+    }),
     { validator: ({ resolution, actor }) => (allow('resolve', actor), nonEmpty('resolution', resolution)) },
   );
 
   setHandler(
     assignUpdate,
-    async ({ handlerId, reason, actor }) => {
+    visible(async ({ handlerId, reason, actor }) => {
       // A complaint the handler has not yet answered is (again) simply "assigned"; one in progress stays so.
       const status: ComplaintStatus = m.status === 'triaged' || m.status === 'assigned' ? 'assigned' : m.status;
       await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: now(), actor, reason, handlerId, status })));
@@ -250,16 +288,16 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       changed();
       syncSearchAttributes();
       return result();
-    },
+    }),
     { validator: ({ handlerId, reason, actor }) => (allow('assign', actor), nonEmpty('handlerId', handlerId), nonEmpty('reason', reason)) },
   );
 
   setHandler(
     escalateUpdate,
-    async ({ reason, level, actor }) => {
+    visible(async ({ reason, level, actor }) => {
       await escalateTo(level ?? m.level + 1, reason, actor);
       return result();
-    },
+    }),
     {
       validator: ({ reason, level, actor }) => {
         allow('escalate', actor);
@@ -273,14 +311,14 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   setHandler(
     reprioritizeUpdate,
-    async ({ priority, reason, actor }) => {
+    visible(async ({ priority, reason, actor }) => {
       const from = m.priority;
       m.priority = priority;
       // The new priority's targets apply from the original start; nothing falls due before this moment.
       m.clock.priorityChangedAtMs = Date.now();
       await record('priority_changed', actor, { from, to: priority, reason: reason.trim() }, undefined, { priority });
       return result();
-    },
+    }),
     {
       validator: ({ priority, reason, actor }) => {
         allow('reprioritize', actor);
@@ -293,7 +331,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   setHandler(
     recategorizeUpdate,
-    async ({ category, reason, actor }) => {
+    visible(async ({ category, reason, actor }) => {
       const from = m.department;
       const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: now(), actor, reason, category })));
       m.category = category;
@@ -301,7 +339,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       changed();
       syncSearchAttributes();
       return result();
-    },
+    }),
     {
       validator: ({ category, reason, actor }) => {
         allow('recategorize', actor);
@@ -314,7 +352,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   setHandler(
     transferUpdate,
-    async ({ department, reason, actor }) => {
+    visible(async ({ department, reason, actor }) => {
       const from = m.department;
       const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: now(), actor, reason, department, category: m.category })));
       m.category = moved?.category ?? m.category;
@@ -322,7 +360,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       changed();
       syncSearchAttributes();
       return result();
-    },
+    }),
     {
       validator: ({ department, reason, actor }) => {
         allow('transfer', actor);
@@ -335,83 +373,83 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   setHandler(
     noteUpdate,
-    async ({ text, actor }) => {
+    visible(async ({ text, actor }) => {
       await record('note', actor, { text: text.trim() });
       return result();
-    },
+    }),
     { validator: ({ text, actor }) => (allow('note', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
     respondUpdate,
-    async ({ text, actor }) => {
+    visible(async ({ text, actor }) => {
       const first = m.clock.firstResponseAtMs === undefined;
       if (first) m.clock.firstResponseAtMs = Date.now(); // the first response stops the first-response clock
       resumeClock();
       await Promise.all([record(first ? 'first_response' : 'response', actor, { text: text.trim() }, 'in_progress'), notify('agent_response', 'customer', { text: text.trim() })]);
       return result();
-    },
+    }),
     { validator: ({ text, actor }) => (allow('respond', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
     awaitCustomerUpdate,
-    async ({ question, actor }) => {
+    visible(async ({ question, actor }) => {
       // Waiting on the customer pauses the SLA clock until the reply comes in.
       m.clock.pauses.push({ fromMs: Date.now() });
       m.clock.firstResponseAtMs ??= Date.now(); // asking the customer is a response
       await Promise.all([record('awaiting_customer', actor, { question: question.trim() }, 'pending_customer'), notify('question', 'customer', { text: question.trim() })]);
       return result();
-    },
+    }),
     { validator: ({ question, actor }) => (allow('awaitCustomer', actor), nonEmpty('question', question)) },
   );
 
   setHandler(
     customerReplyUpdate,
-    async ({ text, actor }) => {
+    visible(async ({ text, actor }) => {
       const wasWaiting = m.status === 'pending_customer';
       resumeClock();
       await record('customer_reply', actor, { text: text.trim() }, wasWaiting ? 'in_progress' : undefined);
       return result();
-    },
+    }),
     { validator: ({ text, actor }) => (allow('customerReply', actor), nonEmpty('text', text)) },
   );
 
   setHandler(
     reopenUpdate,
-    async ({ reason, actor }) => {
+    visible(async ({ reason, actor }) => {
       await reopen(reason, actor);
       return result();
-    },
+    }),
     { validator: ({ reason, actor }) => (allow('reopen', actor), nonEmpty('reason', reason)) },
   );
 
   setHandler(
     withdrawUpdate,
-    async ({ reason, actor }) => {
+    visible(async ({ reason, actor }) => {
       // A withdrawal that lands while triage is still running waits for it: otherwise triage's result
       // would overwrite the withdrawn status (found by the fault run, where slow activities widen the
       // window). Patched so that histories recorded before the fix replay unchanged.
-      if (m.status === 'received' && patched('withdraw-waits-for-triage')) {
-        await condition(() => m.status !== 'received');
+      if (m.status === 'received' && since('withdraw-waits-for-triage')) {
+        await wait(() => m.status !== 'received');
         // A retried withdrawal waited alongside the first and finds it done: the same answer, no second event.
         if ((m.status as ComplaintStatus) === 'withdrawn') return result();
       }
       resumeClock();
       await Promise.all([record('withdrawn', actor, { reason: reason.trim() }, 'withdrawn'), wakeQueue(m.department)]);
       return result();
-    },
+    }),
     { validator: ({ reason, actor }) => (allow('withdraw', actor), nonEmpty('reason', reason)) },
   );
 
   setHandler(
     surveyUpdate,
-    async ({ score, comment }) => {
+    visible(async ({ score, comment }) => {
       m.survey = { ...m.survey!, status: 'answered', score, comment };
       changed();
       await serial(() => acts.recordSurveyAnswer({ ...step(), at: now(), nonce: m.survey!.nonce, score, comment }));
       return result();
-    },
+    }),
     {
       validator: ({ score, nonce }) => {
         allow('survey');
@@ -538,13 +576,13 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const seen = version;
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) await carryOn();
-      await condition(() => version !== seen, Number.isFinite(wakeAt) ? Math.max(1, wakeAt - Date.now()) : undefined);
+      await wait(() => version !== seen, Number.isFinite(wakeAt) ? Math.max(1, wakeAt - Date.now()) : undefined);
     }
   }
 
   /** A long-lived complaint starts a fresh history, carrying all its memory. */
   async function carryOn(): Promise<never> {
-    await condition(allHandlersFinished);
+    await wait(allHandlersFinished);
     await writes;
     m.wftBase = (m.wftBase ?? 0) + workflowInfo().historyLength;
     return continueAsNew<typeof complaintWorkflow>({ ...input, reopen: undefined, carry: m });
@@ -558,9 +596,9 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     changed();
     const settled = () => m.survey?.status !== 'pending' || m.status !== 'resolved';
     await serial(() => acts.sendSurvey({ ...step(), at: now(), nonce, expiresAt, reminder: false }));
-    if (!(await condition(settled, SURVEY_REMINDER_MS))) {
+    if (!(await wait(settled, SURVEY_REMINDER_MS))) {
       await serial(() => acts.sendSurvey({ ...step(), at: now(), nonce, expiresAt, reminder: true }));
-      await condition(settled, SURVEY_WINDOW_MS - SURVEY_REMINDER_MS);
+      await wait(settled, SURVEY_WINDOW_MS - SURVEY_REMINDER_MS);
     }
     if (m.status !== 'resolved') return m.status !== 'withdrawn'; // reopened by hand meanwhile
     const answer = m.survey;
@@ -632,12 +670,12 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('closed', SYSTEM, {}, 'closed');
       // Learning, added after the first release (patched, so older histories replay unchanged): a
       // resolution the customer rated 4 or 5 becomes a draft article for an agent to review.
-      if ((m.survey?.score ?? 0) >= 4 && patched('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: now() }));
+      if ((m.survey?.score ?? 0) >= 4 && since('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: now() }));
     }
     if (m.status === 'closed') break;
   }
   // An update that arrived at the last moment must finish (and its caller get an answer) before we end.
-  await condition(allHandlersFinished);
+  await wait(allHandlersFinished);
   await writes;
   return { id: input.id, status: m.status };
 }

@@ -13,6 +13,7 @@ import { getTimeline } from '../../src/db/queries/timeline';
 import { handlers, surveys } from '../../src/db/schema';
 import { zonedInstant } from '../../src/shared/zoned-time';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
+import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, STATUS_ATTR } from '../../src/shared/search-attributes';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { complaintWorkflow } from '../../workflows';
@@ -333,6 +334,31 @@ describe('complaintWorkflow: staff actions', () => {
       undefined,
       slowTriage,
     );
+  });
+
+  it('search attributes follow the state: written once by triage, and at once after a staff action', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('我的快递一直没收到，物流信息一周没有更新', { customer: { language: 'zh' } });
+      const handle = await start(taskQueue, i);
+      const live = await handle.query(statusQuery);
+      const attributes = async () => {
+        const { typedSearchAttributes: sa } = await handle.describe();
+        return { status: sa.get(STATUS_ATTR), category: sa.get(CATEGORY_ATTR), department: sa.get(DEPARTMENT_ATTR), assignee: sa.get(ASSIGNEE_ATTR) };
+      };
+      expect(await attributes()).toEqual({ status: 'assigned', category: 'delivery', department: 'logistics', assignee: live.assignee });
+      // Received → triaged → assigned ran in one workflow task: one upsert carries its end state, beside
+      // the one TemporalChangeVersion upsert of the run's single patch.
+      const upserts = (await handle.fetchHistory()).events!.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
+      expect(upserts.sort()).toEqual(['ComplaintAssignee', 'ComplaintCategory', 'ComplaintDepartment', 'ComplaintPriority', 'ComplaintStatus', 'TemporalChangeVersion']);
+
+      const other = live.assignee === 'h-wang' ? 'h-dave' : 'h-wang';
+      await handle.executeUpdate(assignUpdate, { args: [{ handlerId: other, reason: 'speaks the dialect', actor: supervisor }] });
+      expect((await attributes()).assignee).toBe(other);
+      await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'sorted it out myself', actor: { subject: 'test-integrator', role: 'integrator' } }] });
+      await handle.result();
+      expect((await attributes()).status).toBe('withdrawn');
+      await keepHistory('search-attributes-on-wait', handle);
+    });
   });
 
   it('reassign, transfer to another department, then withdraw: load follows every move', async () => {
