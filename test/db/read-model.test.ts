@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyTransition, getComplaint, insertComplaint } from '../../src/db/queries/complaints';
+import { applyTransition, getComplaint, insertComplaint, listComplaints } from '../../src/db/queries/complaints';
 import { assignLeastLoaded, seedRouting } from '../../src/db/queries/routing';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { complaintEvents, complaints, departments, handlers } from '../../src/db/schema';
@@ -87,6 +87,20 @@ describe('read-model writes are idempotent and never go backwards', () => {
     expect(await refusal(database.db.execute(sql`update complaint_events set type = 'forged' where complaint_id = ${c.id}`))).toMatch(/append-only/);
     expect(await refusal(database.db.execute(sql`delete from complaint_events where complaint_id = ${c.id}`))).toMatch(/append-only/);
     expect((await getTimeline(database.db, c.id)).map((e) => e.type)).toEqual(['received']);
+  });
+});
+
+describe('lists', () => {
+  it('a listed complaint reads exactly as the single read does, every column type included', async () => {
+    const c = { ...complaint(), subject: 'Refund', customer: { id: 'cust-1', email: 'a@example.com', language: 'zh' as const }, metadata: { orderId: 'A-1', tags: 'vip' } };
+    await insertComplaint(database.db, c, `complaint-${c.id}`);
+    await database.db
+      .update(complaints)
+      .set({ category: 'billing', priority: 'P2', sentimentScore: -0.625, keywords: ['退款', 'refund'], searchTerms: ['退款', 'refund'], breached: true, escalationLevel: 2, pausedMs: 90_061_000, firstResponseDueAt: new Date('2026-01-02T03:04:05.678Z'), suggestions: [{ kind: 'article', articleId: 'kb-1', title: 'Refunds', score: 0.5 }] })
+      .where(eq(complaints.id, c.id));
+    const [listed] = await listComplaints(database.db, { customerId: 'cust-1' }, 1);
+    expect(listed).toEqual(await getComplaint(database.db, c.id));
+    expect(listed!.firstResponseDueAt).toBeInstanceOf(Date);
   });
 });
 

@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
 import type { Actor, ComplaintWorkflowInput, SlaView } from '../../shared/types';
-import type { Db } from '../client';
+import { queryRows, type Db } from '../client';
 import { complaintEvents, complaints, handlers, type ComplaintRow, type NewComplaintRow } from '../schema';
 import { appendAudit } from './audit';
 
@@ -229,12 +229,28 @@ export async function listComplaints(db: Db, f: ComplaintFilters, limit: number,
   if (after) {
     conds.push(or(lt(complaints.createdAt, after.createdAt), and(eq(complaints.createdAt, after.createdAt), lt(complaints.id, after.id)))!);
   }
-  return db
+  const page = db
     .select()
     .from(complaints)
     .where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(complaints.createdAt), desc(complaints.id))
     .limit(limit);
+  // The page comes back as one JSON value: PGlite decodes every column of every row in JavaScript, on
+  // the thread it shares with the API (3.5 ms for 51 rows of 45 columns, 1.5 ms as one json_agg).
+  const [row] = await queryRows<{ page: string }>(db, sql`select coalesce(json_agg(p), '[]')::text as page from (${page}) p`);
+  return (JSON.parse(row!.page) as Array<Record<string, unknown>>).map(complaintFromJson);
+}
+
+const COMPLAINT_COLUMNS = Object.entries(getTableColumns(complaints));
+
+/** A complaints row from its to_json form (keys are column names), typed as drizzle would read it. */
+function complaintFromJson(json: Record<string, unknown>): ComplaintRow {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of COMPLAINT_COLUMNS) {
+    const value = json[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as ComplaintRow;
 }
 
 /** Still in the customer's hands: a reply or a survey answer from them belongs to this complaint. */
