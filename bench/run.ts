@@ -42,7 +42,7 @@ async function classification(s: typeof MODES.quick): Promise<void> {
 }
 
 async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promise<void> {
-  log(`intake: ${s.intakeRounds} rounds after a warm-up, each raw no-op starts then POSTs for ${s.intakeS} s at ${s.connections} concurrent clients, then the wait until all are assigned ...`);
+  log(`intake: ${s.intakeRounds} rounds after a warm-up, each raw no-op starts, then POSTs, for ${s.intakeS} s at ${s.connections} concurrent clients, each side drained before the next ...`);
   const a = await benchIntake(stack, { connections: s.connections, roundS: s.intakeS, rounds: s.intakeRounds, drainTimeoutS: s.drainTimeoutS });
   const { ours, raw, ratio } = a.median;
   details.intake = a;
