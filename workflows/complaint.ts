@@ -179,7 +179,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   // ---- search attributes: what operators and the auditors' replay queries find the complaint by ----
   // Each upsert costs the engine a round of search-attribute and namespace reads (five persistence reads
-  // on the dev server's single SQLite connection), and triage used to write two of its own. Since
+  // on the dev server's SQLite store), and triage used to write two of its own. Since
   // 'search-attributes-on-wait', a change is written when the workflow next waits or a handler returns:
   // once per triage. Nothing can see them in between: a workflow task's commands commit together.
   let attributesChanged = false;
