@@ -6,7 +6,7 @@ import { safeLogger } from '../api/hardening';
 import { createReplayer } from '../audit/replayer';
 import type { Config } from '../config';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
-import { foldRollup } from '../db/queries/analytics-rollup';
+import { rollupFolder } from '../db/queries/analytics-rollup';
 import { seedRouting } from '../db/queries/routing';
 import { KnowledgeBase } from '../kb/knowledge-base';
 import { loadSeedArticles, seedArticles } from '../kb/seed';
@@ -30,6 +30,9 @@ export async function prepareDatabase(config: Config): Promise<Database> {
   await seedArticles(database.db, loadSeedArticles());
   return database;
 }
+
+/** How often a worker vacuums the rollup's delta queue: often enough that it stays a few pages long. */
+const ROLLUP_VACUUM_EVERY_MS = 30_000;
 
 /** Builds the complaint worker with every dependency wired from config. */
 export async function startWorker(config: Config, address: string, database: Database, client: Client): Promise<{ worker: Worker; running: Promise<void> }> {
@@ -63,7 +66,7 @@ export async function startWorker(config: Config, address: string, database: Dat
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
-  const folder = every(config.database.rollupFoldIntervalMs, () => foldRollup(database.db), (err) => console.error('rollup fold:', err instanceof Error ? err.message : err));
+  const folder = every(config.database.rollupFoldIntervalMs, rollupFolder(database.db, ROLLUP_VACUUM_EVERY_MS), (err) => console.error('rollup fold:', err instanceof Error ? err.message : err));
   const running = worker.run().finally(async () => {
     await Promise.all([relay.stop(), folder.stop()]);
     senders.email?.close();

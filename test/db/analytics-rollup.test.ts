@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSummary, type Metrics } from '../../src/db/queries/analytics';
 import { loadConfig } from '../../src/config';
 import { queryRows } from '../../src/db/client';
-import { foldRollup } from '../../src/db/queries/analytics-rollup';
+import { foldRollup, rollupFolder } from '../../src/db/queries/analytics-rollup';
 import { complaintDailyStats, complaints, complaintStatsDeltas } from '../../src/db/schema';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
@@ -104,6 +104,24 @@ describe('analytics rollup', () => {
     await Promise.all(ids.map((id, i) => db.update(complaints).set({ priority: i % 2 ? 'P1' : 'P4', assignee: 'h-z' }).where(eq(complaints.id, id))));
     expect(await rollupDrift()).toEqual([]);
     await Promise.all([foldRollup(db), ...ids.map((id) => db.update(complaints).set({ priority: 'P2' }).where(eq(complaints.id, id))), foldRollup(db)]);
+    expect(await rollupDrift()).toEqual([]);
+  });
+
+  it('the workers vacuum the delta queue they fold, at most once per interval, so summaries do not scan its dead rows', async () => {
+    const { db } = database;
+    const pages = async () => Number((await queryRows<{ n: number }>(db, sql`select pg_relation_size('complaint_stats_deltas') / current_setting('block_size')::int as n`))[0]!.n);
+    const churn = async (round: number) => {
+      for (let i = 0; i < 30; i++) await db.update(complaints).set({ priority: (i + round) % 2 ? 'P1' : 'P3' }).where(eq(complaints.id, `ru1-${i}`));
+    };
+    let clock = 0;
+    const pass = rollupFolder(db, 30_000, () => clock);
+    await churn(0);
+    await pass(); // folded, but not yet 30 s since the last vacuum: the dead deltas stay
+    expect(await pages()).toBeGreaterThan(0);
+    clock = 30_000;
+    await churn(1);
+    await pass(); // folded and vacuumed: every page was dead, so the table is cut back to nothing
+    expect(await pages()).toBe(0);
     expect(await rollupDrift()).toEqual([]);
   });
 
