@@ -13,8 +13,8 @@ import { benchHistory, benchTriageLatency } from './triage';
 
 /** Durations per mode: quick fits in two minutes on two cores, full gives steadier figures and 1M rows. */
 const MODES = {
-  quick: { classifyS: 3, intakeS: 2.5, intakeRounds: 3, connections: 16, drainTimeoutS: 30, triageS: 4, tailS: 10, readS: 3, readSizes: [100_000] },
-  full: { classifyS: 10, intakeS: 10, intakeRounds: 5, connections: 16, drainTimeoutS: 120, triageS: 20, tailS: 30, readS: 10, readSizes: [100_000, 1_000_000] },
+  quick: { classifyS: 3, intakeS: 2.5, intakeRounds: 3, connections: 16, drainTimeoutS: 30, triageS: 4, tailS: 10, overRate: false, readS: 2.5, readSizes: [100_000] },
+  full: { classifyS: 10, intakeS: 10, intakeRounds: 5, connections: 16, drainTimeoutS: 120, triageS: 20, tailS: 30, overRate: true, readS: 10, readSizes: [100_000, 1_000_000] },
 };
 
 const figures: Figure[] = [];
@@ -65,9 +65,10 @@ async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promis
   figure({ section: 'b. triage', name: 'POST → assigned p50', value: ms(b.latencyMs.p50), unit: 'ms', target: '', note: `${rate}/s for ${s.triageS} s (half of min(accepted ${ours.okPerSecond}/s, assigned ${a.assignedPerSecond}/s)); ${b.assigned} of ${b.accepted} assigned` });
   figure({ section: 'b. triage', name: 'POST → assigned p99', value: ms(b.latencyMs.p99), unit: 'ms', target: '≤ 1000', met: b.latencyMs.p99 <= 1000 && b.assigned === b.accepted });
   // And at half the POST acceptance rate, shown as it is: above what the worker sustained while
-  // draining the intake backlog, so over a long enough run the queue grows.
+  // draining the intake backlog, so over a long enough run the queue grows. It has no target, and
+  // quick mode leaves it out to stay within its two minutes.
   const postRate = Math.max(1, Math.floor(ours.okPerSecond / 2));
-  if (postRate > rate) {
+  if (s.overRate && postRate > rate) {
     log(`triage: POST at ${postRate}/s (half the accepted POST rate) for ${s.triageS} s ...`);
     const over = await benchTriageLatency(stack, postRate, s.triageS, s.tailS);
     details.triageAtHalfPostRate = over;
