@@ -5,6 +5,7 @@
  * accepted complaint must have reached its end exactly once, the read model must agree with the
  * workflows, and no message may have gone out twice.
  */
+import type { InjectOptions } from 'fastify';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,10 +44,34 @@ export interface ChaosReport {
   faults: string[];
   /** Worker exits the run did not cause (the supervisor restarts it). */
   workerExits: string[];
+  /** API calls that had no answer within CALL_TIMEOUT_MS and were sent again. */
+  unanswered: string[];
   seconds: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * How long the integrator waits for an answer before it sends the call again, as an HTTP client with
+ * a timeout would. Once, after the PostgreSQL outage, one call never answered and the run hung until
+ * its 10-minute limit (cause not yet found): now the call is retried, and named in the report.
+ */
+const CALL_TIMEOUT_MS = 60_000;
+
+/** The call's answer, or a rejection naming the call when there is none within `ms`. */
+async function answerWithin<T>(ms: number, call: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnansweredCall(what)), ms);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class UnansweredCall extends Error {}
 
 /** A throwaway PostgreSQL cluster from the Debian binaries, which this run may stop and start at will. */
 export function findPgBin(): string | undefined {
@@ -175,11 +200,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const auth = { authorization: 'Bearer dev-integrator' };
 
   /** What a well-behaved integrator does: retry with the same Idempotency-Key until the service answers 2xx. */
+  const unanswered: string[] = [];
+  /** One API call; a call with no answer in time is noted and counts as a failed attempt. */
+  const call = (what: string, request: InjectOptions) =>
+    answerWithin(CALL_TIMEOUT_MS, app.inject(request), what).catch((err: unknown) => {
+      if (err instanceof UnansweredCall) {
+        unanswered.push(`${what} at ${new Date().toISOString()}`);
+        log(`no answer in ${CALL_TIMEOUT_MS / 1000} s: ${what}; sending it again`);
+      }
+      return undefined;
+    });
+
   async function submit(i: number): Promise<string> {
     for (;;) {
-      const r = await app
-        .inject({ method: 'POST', url: '/v1/complaints', headers: { ...auth, 'idempotency-key': `chaos-${i}` }, payload: { channel: 'web', body: `Chaos complaint ${i}: my parcel never arrived.`, customer: { id: `chaos-${i}`, email: `c${i}@example.com`, language: 'en' } } })
-        .catch(() => undefined);
+      const r = await call(`POST /v1/complaints (chaos-${i})`, { method: 'POST', url: '/v1/complaints', headers: { ...auth, 'idempotency-key': `chaos-${i}` }, payload: { channel: 'web', body: `Chaos complaint ${i}: my parcel never arrived.`, customer: { id: `chaos-${i}`, email: `c${i}@example.com`, language: 'en' } } });
       if (r && r.statusCode < 300) return r.json().id as string;
       await sleep(300);
     }
@@ -188,7 +222,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   /** Withdraws, retrying through outages; a complaint already withdrawn answers 409, which is the goal too. */
   async function withdraw(id: string): Promise<void> {
     for (;;) {
-      const r = await app.inject({ method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth, payload: { reason: 'chaos run' } }).catch(() => undefined);
+      const r = await call(`POST /v1/complaints/${id}/withdraw`, { method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth, payload: { reason: 'chaos run' } });
       if (r && (r.statusCode < 300 || (r.statusCode === 409 && /withdrawn/.test(r.body)))) return;
       await sleep(500);
     }
@@ -283,6 +317,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     messagesSentTwice: messageIds.length - new Set(messageIds).size,
     faults,
     workerExits: [],
+    unanswered,
     seconds: Math.round((Date.now() - started) / 1000),
   };
 
@@ -311,7 +346,9 @@ export function formatReport(r: ChaosReport): string {
     ['read model ≠ workflow', r.readModelMismatches.length],
     ['acknowledgements delivered / expected', `${r.acknowledgementsDelivered} / ${r.acknowledgementsExpected}`],
     ['messages sent twice', r.messagesSentTwice],
+    [`API calls unanswered in ${CALL_TIMEOUT_MS / 1000} s (sent again)`, r.unanswered.length],
     ['duration', `${r.seconds} s`],
   ];
-  return ['faults:', ...r.faults.map((f) => `  - ${f}`), ...r.workerExits.map((f) => `  - (not injected) ${f}`), '', ...rows.map(([k, v]) => `${k.padEnd(48)} ${v}`)].join('\n');
+  const unanswered = r.unanswered.map((c) => `  - unanswered: ${c}`);
+  return ['faults:', ...r.faults.map((f) => `  - ${f}`), ...r.workerExits.map((f) => `  - (not injected) ${f}`), ...unanswered, '', ...rows.map(([k, v]) => `${k.padEnd(48)} ${v}`)].join('\n');
 }
