@@ -84,9 +84,18 @@ async function openNoops(client: Client): Promise<number> {
  * quick run before this wait, 0.93 with it (bench/results/, 2026-11-30).
  */
 async function drainNoops(client: Client, sinceMs: number, timeoutS: number): Promise<number> {
-  const deadline = performance.now() + timeoutS * 1000;
-  while ((await openNoops(client)) > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await waitUntil(async () => (await openNoops(client)) === 0, timeoutS);
   return round((performance.now() - sinceMs) / 1000);
+}
+
+/** Checks every 200 ms until `done` holds or `timeoutS` has passed; returns whether it held. */
+async function waitUntil(done: () => Promise<boolean>, timeoutS: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutS * 1000;
+  for (;;) {
+    if (await done()) return true;
+    if (performance.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** `concurrency` loops each starting the no-op workflow as soon as their last start returned. */
@@ -127,13 +136,9 @@ async function countAssigned(db: Db): Promise<number> {
 
 /** Waits until `accepted` more complaints than `before` are assigned: the end of a round's backlog. */
 async function drain(db: Db, before: number, accepted: number, sinceMs: number, timeoutS: number): Promise<BacklogFigures> {
-  const deadline = performance.now() + timeoutS * 1000;
-  let assigned = (await countAssigned(db)) - before;
-  while (assigned < accepted && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    assigned = (await countAssigned(db)) - before;
-  }
-  return { accepted, assigned, seconds: round((performance.now() - sinceMs) / 1000), drained: assigned >= accepted };
+  let assigned = 0;
+  const drained = await waitUntil(async () => (assigned = (await countAssigned(db)) - before) >= accepted, timeoutS);
+  return { accepted, assigned, seconds: round((performance.now() - sinceMs) / 1000), drained };
 }
 
 export interface IntakeSettings {

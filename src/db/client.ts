@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
+import { withTimeout } from '../lib/timeout';
 
 /** The drizzle database both drivers produce; query functions take it as their first argument. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -45,14 +46,6 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 
 // Any fixed number works; it only has to be the same in every process that migrates this schema.
 const MIGRATION_LOCK_ID = 727_274_001;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Notices ("relation already exists, skipping") are noise in our logs, never information.

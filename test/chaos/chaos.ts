@@ -19,6 +19,7 @@ import { openDatabase, type Database } from '../../src/db/client';
 import { STALE_CLAIM_MS } from '../../src/db/queries/notifications';
 import { complaintEvents, complaints } from '../../src/db/schema';
 import { freePort, readTemporalDevConfig, startTemporalDevServer, type RunningDevServer } from '../../src/embedded/temporal-dev-server';
+import { TimeoutError, withTimeout } from '../../src/lib/timeout';
 import { startSmtp } from '../helpers/loopback';
 
 export interface ChaosOptions {
@@ -58,20 +59,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const CALL_TIMEOUT_MS = 60_000;
 
-/** The call's answer, or a rejection naming the call when there is none within `ms`. */
-async function answerWithin<T>(ms: number, call: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnansweredCall(what)), ms);
-  });
-  try {
-    return await Promise.race([call, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-class UnansweredCall extends Error {}
 
 /** A throwaway PostgreSQL cluster from the Debian binaries, which this run may stop and start at will. */
 export function findPgBin(): string | undefined {
@@ -203,8 +190,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const unanswered: string[] = [];
   /** One API call; a call with no answer in time is noted and counts as a failed attempt. */
   const call = (what: string, request: InjectOptions) =>
-    answerWithin(CALL_TIMEOUT_MS, app.inject(request), what).catch((err: unknown) => {
-      if (err instanceof UnansweredCall) {
+    withTimeout(app.inject(request), CALL_TIMEOUT_MS, what).catch((err: unknown) => {
+      if (err instanceof TimeoutError) {
         unanswered.push(`${what} at ${new Date().toISOString()}`);
         log(`no answer in ${CALL_TIMEOUT_MS / 1000} s: ${what}; sending it again`);
       }
