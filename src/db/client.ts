@@ -27,8 +27,8 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Applies pending migrations; safe to call from several processes at once. */
-  migrate(): Promise<void>;
+  /** Applies pending migrations (of `folder`, tests only); safe to call from several processes at once. */
+  migrate(folder?: string): Promise<void>;
   /** Resolves when the database answers within timeoutMs; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -54,13 +54,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     kind: 'postgres',
-    async migrate() {
+    async migrate(folder = MIGRATIONS_DIR) {
       // One connection holds a session advisory lock, so API and worker instances starting together
       // run the migrations once, in order, instead of racing on CREATE TABLE.
       const one = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
       try {
         await one`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-        await migratePostgres(drizzlePostgres({ client: one }), { migrationsFolder: MIGRATIONS_DIR });
+        await migratePostgres(drizzlePostgres({ client: one }), { migrationsFolder: folder });
       } finally {
         await one.end({ timeout: 5 });
       }
@@ -77,7 +77,7 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite({ client }), { migrationsFolder: MIGRATIONS_DIR }),
+    migrate: (folder = MIGRATIONS_DIR) => migratePglite(drizzlePglite({ client }), { migrationsFolder: folder }),
     ping: (timeoutMs = 2000) => withTimeout(client.query('select 1'), timeoutMs, 'PGlite').then(() => undefined),
     close: () => client.close(),
   };

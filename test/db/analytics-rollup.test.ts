@@ -1,10 +1,14 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSummary, type Metrics } from '../../src/db/queries/analytics';
 import { loadConfig } from '../../src/config';
-import { queryRows } from '../../src/db/client';
-import { foldRollup, rollupFolder } from '../../src/db/queries/analytics-rollup';
+import { MIGRATIONS_DIR, queryRows } from '../../src/db/client';
+import { foldRollup, openByEscalationLevel, rollupFolder, rollupPlan, wholeDays } from '../../src/db/queries/analytics-rollup';
 import { complaintDailyStats, complaints, complaintStatsDeltas } from '../../src/db/schema';
+import { STATUSES } from '../../src/shared/constants';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
 
@@ -24,6 +28,9 @@ function rng(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+
+/** The statuses in which a complaint is open: every one but the three that end its handling. */
+const OPEN = STATUSES.filter((s) => s !== 'resolved' && s !== 'closed' && s !== 'withdrawn');
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
@@ -86,6 +93,7 @@ describe('analytics rollup', () => {
     await db.update(complaints).set({ surveyScore: 5, status: 'closed' }).where(eq(complaints.id, 'ru1-10'));
     await db.update(complaints).set({ breached: sql`not breached`, reopenCount: sql`reopen_count + 1` }).where(sql`${complaints.id} like 'ru1-2%'`);
     await db.update(complaints).set({ createdAt: sql`created_at - interval '3 days'` }).where(eq(complaints.id, 'ru1-20'));
+    await db.update(complaints).set({ escalationLevel: 2 }).where(sql`${complaints.id} like 'ru1-5%'`);
     await db.update(complaints).set({ summary: 'not a counted column' }).where(eq(complaints.id, 'ru1-30'));
     await db.delete(complaints).where(inArray(complaints.id, ['ru1-40', 'ru1-41']));
     expect(await pendingDeltas()).toBeGreaterThan(0);
@@ -105,6 +113,28 @@ describe('analytics rollup', () => {
     expect(await rollupDrift()).toEqual([]);
     await Promise.all([foldRollup(db), ...ids.map((id) => db.update(complaints).set({ priority: 'P2' }).where(eq(complaints.id, id))), foldRollup(db)]);
     expect(await rollupDrift()).toEqual([]);
+  });
+
+  it('counts open complaints by escalation level as a direct count does, through escalations, closes and folds', async () => {
+    const { db } = database;
+    const direct = async () => {
+      const rows = await db
+        .select({ level: complaints.escalationLevel, count: sql<number>`count(*)::int` })
+        .from(complaints)
+        .where(inArray(complaints.status, OPEN))
+        .groupBy(complaints.escalationLevel)
+        .orderBy(complaints.escalationLevel);
+      return rows.map((x) => ({ level: x.level, count: Number(x.count) }));
+    };
+    await db.update(complaints).set({ escalationLevel: 1 }).where(sql`${complaints.id} like 'ru1-6%'`);
+    await db.update(complaints).set({ escalationLevel: 3 }).where(sql`${complaints.id} like 'ru1-7%'`);
+    expect((await direct()).length).toBeGreaterThanOrEqual(3);
+    expect(await openByEscalationLevel(db)).toEqual(await direct());
+    await db.update(complaints).set({ status: 'closed' }).where(sql`${complaints.id} like 'ru1-7%'`);
+    await db.update(complaints).set({ status: 'assigned' }).where(sql`${complaints.id} like 'ru1-8%'`);
+    expect(await openByEscalationLevel(db)).toEqual(await direct());
+    await foldRollup(db);
+    expect(await openByEscalationLevel(db)).toEqual(await direct());
   });
 
   it('the workers vacuum the delta queue they fold, at most once per interval, so summaries do not scan its dead rows', async () => {
@@ -155,27 +185,81 @@ describe('analytics rollup', () => {
 
   it('answers large ranges from the rollup: counts exact, percentiles within a bucket of the exact ones', async () => {
     const { db } = database;
-    // From mid-day to mid-day: partial days at both ends come from the complaints, the rest from the rollup.
-    const r = { from: new Date('2026-03-02T13:30:00Z'), to: new Date('2026-03-09T07:15:00Z') };
-    for (const by of ['category', 'handler', undefined] as const) {
-      for (const interval of ['day', 'week'] as const) {
-        const exact = await analyticsSummary(db, r, interval, by, Number.POSITIVE_INFINITY);
-        const estimated = await analyticsSummary(db, r, interval, by, 0);
-        expect(exact.percentiles).toBe('exact');
-        expect(estimated.percentiles).toBe('estimated');
-        expect(estimated.series).toEqual(exact.series);
-        expect(estimated.openByEscalationLevel).toEqual(exact.openByEscalationLevel);
-        expectClose(estimated.totals, exact.totals);
-        expect(estimated.groups.map((g) => g.key)).toEqual(exact.groups.map((g) => g.key));
-        estimated.groups.forEach((g, i) => expectClose(g, exact.groups[i]!));
+    // Partial days at both ends: first their complaints inside the range are counted (10.5 h, 7.25 h),
+    // then their whole rollup days less the complaints outside it (3 h, 4 h) are.
+    const ranges = [
+      { from: new Date('2026-03-02T13:30:00Z'), to: new Date('2026-03-09T07:15:00Z') },
+      { from: new Date('2026-03-02T03:00:00Z'), to: new Date('2026-03-09T20:00:00Z') },
+    ];
+    for (const r of ranges) {
+      for (const by of ['category', 'handler', undefined] as const) {
+        for (const interval of ['day', 'week'] as const) {
+          const exact = await analyticsSummary(db, r, interval, by, Number.POSITIVE_INFINITY);
+          const estimated = await analyticsSummary(db, r, interval, by, 0);
+          expect(exact.percentiles).toBe('exact');
+          expect(estimated.percentiles).toBe('estimated');
+          expect(estimated.series).toEqual(exact.series);
+          expect(estimated.openByEscalationLevel).toEqual(exact.openByEscalationLevel);
+          expectClose(estimated.totals, exact.totals);
+          expect(estimated.groups.map((g) => g.key)).toEqual(exact.groups.map((g) => g.key));
+          estimated.groups.forEach((g, i) => expectClose(g, exact.groups[i]!));
+        }
       }
     }
+  });
+
+  it('reads each partial edge day the cheaper way: its complaints in the range, or its rollup day less those outside', () => {
+    const plan = (from: string, to: string, now: string) => {
+      const r = { from: new Date(from), to: new Date(to) };
+      const p = rollupPlan(r, wholeDays(r)!, new Date(now));
+      return { first: p.first, end: p.end, edges: p.edges.map((e) => [e.from.toISOString(), e.to.toISOString(), e.sign]) };
+    };
+    expect(plan('2026-03-02T03:00:00Z', '2026-03-09T20:00:00Z', '2026-04-01T00:00:00Z')).toEqual({
+      first: '2026-03-02',
+      end: '2026-03-10',
+      edges: [
+        ['2026-03-02T00:00:00.000Z', '2026-03-02T03:00:00.000Z', -1],
+        ['2026-03-09T20:00:00.000Z', '2026-03-10T00:00:00.000Z', -1],
+      ],
+    });
+    expect(plan('2026-03-02T13:30:00Z', '2026-03-09T07:15:00Z', '2026-04-01T00:00:00Z')).toEqual({
+      first: '2026-03-03',
+      end: '2026-03-09',
+      edges: [
+        ['2026-03-02T13:30:00.000Z', '2026-03-03T00:00:00.000Z', 1],
+        ['2026-03-09T00:00:00.000Z', '2026-03-09T07:15:00.000Z', 1],
+      ],
+    });
+    // Ending now, early in the day: nothing is created after now, so the rest of today costs nothing to take away.
+    expect(plan('2026-03-02T00:00:00Z', '2026-03-09T07:15:00Z', '2026-03-09T07:15:00Z').edges).toEqual([['2026-03-09T07:15:00.000Z', '2026-03-10T00:00:00.000Z', -1]]);
   });
 
   it('uses the exact path for a range of less than a whole UTC day, whatever the limit', async () => {
     const s = await analyticsSummary(database.db, { from: new Date('2026-03-02T01:00:00Z'), to: new Date('2026-03-02T23:00:00Z') }, 'day', undefined, 0);
     expect(s.percentiles).toBe('exact');
     expect(s.totals.count).toBeGreaterThan(0);
+  });
+
+  it('migration 0017 counts the open complaints already there by escalation level', async () => {
+    // The schema as it was before 0017: the migrations folder with the journal cut there.
+    const before = mkdtempSync(path.join(os.tmpdir(), 'migrations-0016-'));
+    cpSync(MIGRATIONS_DIR, before, { recursive: true });
+    const journalPath = path.join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.startsWith('0017')));
+    writeFileSync(journalPath, JSON.stringify(journal));
+    const old = await createTestDatabase(undefined, before);
+    try {
+      const seeded = randomComplaints(300, 7).map((c, i) => ({ ...c, escalationLevel: i % 4 }));
+      await seedComplaints(old.db, seeded);
+      await old.migrate();
+      const open = seeded.filter((c) => (OPEN as readonly string[]).includes(c.status!));
+      const expected = [0, 1, 2, 3].map((level) => ({ level, count: open.filter((c) => c.escalationLevel === level).length }));
+      expect(await openByEscalationLevel(old.db)).toEqual(expected.filter((x) => x.count > 0));
+    } finally {
+      await old.dispose();
+      rmSync(before, { recursive: true, force: true });
+    }
   });
 
   it('is backfilled by the migration and visible as a table once folded', async () => {

@@ -13,8 +13,9 @@ export interface TestDatabase extends Database {
 /**
  * A migrated, seeded database of this test file's own: a fresh database on the PostgreSQL server of
  * DATABASE_URL when set (CI), else an in-memory PGlite. Nothing is shared between files.
+ * `migrations` migrates from another folder (an earlier schema, to test a migration on data).
  */
-export async function createTestDatabase(routing: RoutingFile = loadRoutingFile()): Promise<TestDatabase> {
+export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(), migrations?: string): Promise<TestDatabase> {
   const url = loadConfig().database.url;
   let database: Database;
   let drop = async (): Promise<void> => {};
@@ -32,7 +33,7 @@ export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(
   } else {
     database = await openDatabase({});
   }
-  await database.migrate();
+  await database.migrate(migrations);
   await seedRouting(database.db, routing);
   return {
     ...database,

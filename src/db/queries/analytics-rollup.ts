@@ -26,6 +26,21 @@ export async function rollupCountAround(db: Db, r: AnalyticsRange): Promise<numb
 type StatsTable = typeof complaintDailyStats | typeof complaintStatsDeltas;
 
 /**
+ * Open complaints by escalation level, as of now: the rollup's `open` dimension (migration 0017)
+ * summed over every day, with its pending deltas, in one statement.
+ */
+export async function openByEscalationLevel(db: Db): Promise<{ level: number; count: number }[]> {
+  const rows = await queryRows<{ key: string; count: number }>(
+    db,
+    sql`select key, sum(n)::int as count
+        from (select key, n from complaint_daily_stats where dim = 'open' union all select key, n from complaint_stats_deltas where dim = 'open') o
+        group by key having sum(n) <> 0`,
+  );
+  return rows.map((x) => ({ level: Number(x.key), count: Number(x.count) })).sort((a, b) => a.level - b.level);
+}
+
+
+/**
  * Rollup rows and the deltas not yet folded into them, in one statement: one snapshot, so a fold
  * committing in between can neither count a delta twice nor lose it. Rows of one key may repeat.
  */
@@ -82,17 +97,66 @@ interface StatsRow {
   resHist: Histogram;
 }
 
+type WholeDays = NonNullable<ReturnType<typeof wholeDays>>;
+
+/** A stretch of a partial day at an edge of the range, counted from its complaints: added, or (-1) taken away. */
+interface EdgePart {
+  from: Date;
+  to: Date;
+  sign: 1 | -1;
+}
+
+/** What the rollup path reads: whole rollup days [first, end) and the edge stretches counted from complaints. */
+export interface RollupPlan {
+  first: string;
+  end: string;
+  edges: EdgePart[];
+}
+
+/**
+ * Each partial day at an edge of the range is read the cheaper way: its complaints inside the range,
+ * or its whole rollup day less its complaints outside the range, whichever stretch spans less time
+ * before `now` (no complaint is created later). The default range, the last 30 days to now, then
+ * reads none of today's complaints and at most half a day at its start: 10.4k rows at 1M complaints
+ * took 46 ms of the summary's 54.
+ */
+export function rollupPlan(r: AnalyticsRange, days: WholeDays, now: Date): RollupPlan {
+  const span = (a: number, b: number): number => Math.max(0, Math.min(b, now.getTime()) - Math.min(a, now.getTime()));
+  const [from, to] = [r.from.getTime(), r.to.getTime()];
+  const plan = { first: days.first, end: days.end, edges: [] as EdgePart[] };
+  if (from < days.firstMs) {
+    const dayStart = days.firstMs - DAY_MS;
+    if (span(dayStart, from) < span(from, days.firstMs)) {
+      plan.first = isoDay(dayStart);
+      plan.edges.push({ from: new Date(dayStart), to: r.from, sign: -1 });
+    } else plan.edges.push({ from: r.from, to: new Date(days.firstMs), sign: 1 });
+  }
+  if (to > days.endMs) {
+    const dayEnd = days.endMs + DAY_MS;
+    if (span(to, dayEnd) < span(days.endMs, to)) {
+      plan.end = isoDay(dayEnd);
+      plan.edges.push({ from: r.to, to: new Date(dayEnd), sign: -1 });
+    } else plan.edges.push({ from: new Date(days.endMs), to: r.to, sign: 1 });
+  }
+  return plan;
+}
+
 /**
  * The summary from the rollup: whole days from `complaint_daily_stats` and its pending deltas, the
- * partial days at either end counted from the complaints by the same SQL function the triggers use.
+ * partial days at either end as {@link rollupPlan} chose, counted from the complaints by the same SQL
+ * function the triggers use. One read-only snapshot: a complaint changing between the reads would
+ * otherwise be counted in one state and taken away in another.
  */
-export async function rollupSummary(db: Db, r: AnalyticsRange, days: { first: string; end: string; firstMs: number; endMs: number }, interval: Interval, by?: GroupBy): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
+export async function rollupSummary(db: Db, r: AnalyticsRange, days: WholeDays, interval: Interval, by?: GroupBy, now = new Date()): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
+  const plan = rollupPlan(r, days, now);
   const dims = by ? ['all', by] : ['all'];
-  const [stored, edges] = await Promise.all([
-    statsRows(db, (t) => and(inArray(t.dim, dims), gte(t.day, days.first), lt(t.day, days.end))!),
-    edgeRows(db, r, days, by),
-  ]);
-  const rows: StatsRow[] = [...stored, ...edges];
+  const rows = await db.transaction(
+    async (tx) => {
+      const stored = await statsRows(tx, (t) => and(inArray(t.dim, dims), gte(t.day, plan.first), lt(t.day, plan.end))!);
+      return [...stored, ...(await edgeRows(tx, plan.edges, by))];
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   const all = rows.filter((x) => x.dim === 'all');
   const groups = by ? groupBy(rows.filter((x) => x.dim === by)) : new Map<string, StatsRow[]>();
   return {
@@ -106,14 +170,15 @@ export async function rollupSummary(db: Db, r: AnalyticsRange, days: { first: st
 }
 
 /**
- * The partial days at either end, counted from the complaints: one pass grouped by day, key and the
- * two duration buckets (grouping sets give the totals and the groups together), each group then
- * added to the histograms with its count. Same bucket function and the same count columns as the
- * rollup and the exact path.
+ * The edge stretches, counted from the complaints: one pass grouped by day, key and the two duration
+ * buckets (grouping sets give the totals and the groups together), each group then added to the
+ * histograms with its count, and negated on a day whose stretch is taken away. Same bucket function
+ * and the same count columns as the rollup and the exact path.
  */
-async function edgeRows(db: Db, r: AnalyticsRange, days: { firstMs: number; endMs: number }, by?: GroupBy): Promise<StatsRow[]> {
-  const [first, end] = [new Date(days.firstMs), new Date(days.endMs)];
-  const edges = or(and(gte(complaints.createdAt, r.from), lt(complaints.createdAt, first)), and(gte(complaints.createdAt, end), lt(complaints.createdAt, r.to)));
+async function edgeRows(db: Db, edges: EdgePart[], by?: GroupBy): Promise<StatsRow[]> {
+  if (edges.length === 0) return [];
+  // Each edge lies in its own UTC day, so the day a row falls on names its sign.
+  const signOf = new Map(edges.map((e) => [isoDay(Math.floor(e.from.getTime() / DAY_MS) * DAY_MS), e.sign]));
   const rows = await db
     .select({
       day: sql<string>`to_char(${complaints.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
@@ -123,17 +188,22 @@ async function edgeRows(db: Db, r: AnalyticsRange, days: { firstMs: number; endM
       ...countColumns,
     })
     .from(complaints)
-    .where(edges)
+    .where(or(...edges.map((e) => and(gte(complaints.createdAt, e.from), lt(complaints.createdAt, e.to)))))
     // By position: the day, key and bucket expressions carry parameters, and a repeated parameter is a different expression.
     .groupBy(by ? sql`grouping sets ((1, 3, 4), (1, 2, 3, 4))` : sql`1, 3, 4`);
-  return rows.map(({ key, frtBucket, resBucket, count, ...x }) => ({
-    ...x,
-    n: count,
-    dim: key === null ? 'all' : by!,
-    key: key ?? '',
-    frtHist: frtBucket === null ? {} : { [frtBucket]: Number(count) },
-    resHist: resBucket === null ? {} : { [resBucket]: Number(count) },
-  }));
+  return rows.map(({ day, key, frtBucket, resBucket, count, ...counts }) => {
+    const sign = signOf.get(day) ?? 1;
+    const n = sign * Number(count);
+    return {
+      ...(Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, sign * Number(v)])) as Omit<Counts, 'count'>),
+      day,
+      n,
+      dim: key === null ? 'all' : by!,
+      key: key ?? '',
+      frtHist: frtBucket === null ? {} : { [frtBucket]: n },
+      resHist: resBucket === null ? {} : { [resBucket]: n },
+    };
+  });
 }
 
 function groupBy(rows: StatsRow[]): Map<string, StatsRow[]> {

@@ -1,11 +1,7 @@
 import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { alerts, complaints, type AlertRow } from '../schema';
-import { rollupCountAround, rollupSummary, wholeDays } from './analytics-rollup';
-import { STATUSES } from '../../shared/constants';
-
-/** Every status but resolved, closed and withdrawn. */
-const STILL_OPEN = STATUSES.filter((s) => s !== 'resolved' && s !== 'closed' && s !== 'withdrawn');
+import { openByEscalationLevel, rollupCountAround, rollupSummary, wholeDays } from './analytics-rollup';
 
 export const GROUP_BY = ['category', 'channel', 'department', 'handler', 'priority'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -153,20 +149,6 @@ async function exactSummary(db: Db, r: AnalyticsRange, interval: Interval, by?: 
     series: series.map((s) => ({ period: s.period, count: Number(s.count) })),
     groups: groups.map((g) => ({ key: g.key, ...toMetrics(g) })),
   };
-}
-
-// Literals, not parameters: the partial index complaints_open_escalation_idx is used only when the
-// planner can see that the query's list is the index's own.
-const OPEN_LIST = sql.raw(STILL_OPEN.map((s) => `'${s}'`).join(', '));
-
-async function openByEscalationLevel(db: Db): Promise<{ level: number; count: number }[]> {
-  const rows = await db
-    .select({ level: complaints.escalationLevel, count: sql<number>`count(*)::int` })
-    .from(complaints)
-    .where(sql`${complaints.status} in (${OPEN_LIST})`)
-    .groupBy(complaints.escalationLevel)
-    .orderBy(complaints.escalationLevel);
-  return rows.map((o) => ({ level: o.level, count: Number(o.count) }));
 }
 
 /** Daily counts per category over [from, to), by UTC day; missing days are the caller's zeros. */

@@ -77,10 +77,6 @@ export const complaints = pgTable(
     index('complaints_department_created_idx').on(t.department, t.createdAt),
     // Similar complaints: a term-set match through GIN, without PostgreSQL's parser (it cannot segment Chinese).
     index('complaints_search_terms_idx').using('gin', sql`array_to_tsvector(${t.searchTerms})`),
-    // The summary's snapshot of open complaints by escalation level: an index-only count of the open few.
-    index('complaints_open_escalation_idx')
-      .on(t.escalationLevel)
-      .where(sql`${t.status} in ('received', 'triaged', 'assigned', 'in_progress', 'pending_customer')`),
     index('complaints_external_ref_idx').on(t.channel, t.externalRef).where(sql`${t.externalRef} is not null`),
   ],
 );
