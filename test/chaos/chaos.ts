@@ -29,6 +29,11 @@ export interface ChaosOptions {
   temporalCli: string;
   /** How long to wait, after the last submission, for every workflow to finish. */
   drainMs?: number;
+  /**
+   * The run gives up (and still stops everything it started) when its calls are not all answered by
+   * then: it must end before the test's own timeout, which would leave its processes running.
+   */
+  deadlineMs?: number;
   log?: (line: string) => void;
 }
 
@@ -161,165 +166,197 @@ class SupervisedWorker {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
+  const deadline = started + (opts.deadlineMs ?? 30 * 60_000);
   const work = mkdtempSync(path.join(tmpdir(), 'chaos-'));
   const pgBin = findPgBin();
   if (!pgBin) throw new Error('the fault test needs PostgreSQL server binaries (Debian: apt-get install postgresql)');
-  const pg = new Postgres(pgBin, path.join(work, 'pg'), await freePort());
-  // mkdtemp makes the directory private to us; the postgres user (when we are root) must reach its cluster.
-  chmodSync(work, 0o755);
-  mkdirSync(pg.dir);
-  pg.init();
-  pg.start();
-  const smtp = await startSmtp();
-  const devConfig = readTemporalDevConfig(path.resolve('temporal-dev.yml'));
-  const temporalPort = await freePort();
-  const startTemporal = () => startTemporalDevServer({ cli: opts.temporalCli, config: devConfig, dbPath: path.join(work, 'temporal.sqlite'), port: temporalPort, headless: true, stdio: 'ignore' });
-  let temporal: RunningDevServer = await startTemporal();
-  const workerEnv = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, SMTP_URL: smtp.url, OUTBOX_RELAY_INTERVAL_MS: '500', LOG_LEVEL: 'warn', DETECTOR_INTERVAL_MINUTES: '60' };
-  const worker = new SupervisedWorker(workerEnv, path.join(work, 'worker.log'));
-  worker.start();
-  const database: Database = await openDatabase({ url: pg.url, poolSize: 10 });
-  await database.migrate();
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), surveySecret: 'chaos-survey-secret-0123456789', replay: createReplayer(client) });
+  // Whatever was started is stopped in reverse order, however the run ends: a failed or timed-out run
+  // once left its worker process and its PostgreSQL running.
+  const toStop: Array<() => unknown> = [];
   const faults: string[] = [];
-  const auth = { authorization: 'Bearer dev-integrator' };
-
-  /** What a well-behaved integrator does: retry with the same Idempotency-Key until the service answers 2xx. */
   const unanswered: string[] = [];
-  /** One API call; a call with no answer in time is noted and counts as a failed attempt. */
-  const call = (what: string, request: InjectOptions) =>
-    withTimeout(app.inject(request), CALL_TIMEOUT_MS, what).catch((err: unknown) => {
-      if (err instanceof TimeoutError) {
-        unanswered.push(`${what} at ${new Date().toISOString()}`);
-        log(`no answer in ${CALL_TIMEOUT_MS / 1000} s: ${what}; sending it again`);
-      }
-      return undefined;
-    });
-
-  async function submit(i: number): Promise<string> {
-    for (;;) {
-      const r = await call(`POST /v1/complaints (chaos-${i})`, { method: 'POST', url: '/v1/complaints', headers: { ...auth, 'idempotency-key': `chaos-${i}` }, payload: { channel: 'web', body: `Chaos complaint ${i}: my parcel never arrived.`, customer: { id: `chaos-${i}`, email: `c${i}@example.com`, language: 'en' } } });
-      if (r && r.statusCode < 300) return r.json().id as string;
-      await sleep(300);
-    }
+  let worker: SupervisedWorker | undefined;
+  let report: ChaosReport;
+  try {
+    report = await chaosRun(pgBin);
+  } catch (err) {
+    log(`logs kept in ${work}`);
+    throw err;
+  } finally {
+    for (const stop of toStop.reverse()) await Promise.resolve().then(stop).catch((err: unknown) => log(`cleanup: ${String(err)}`));
   }
-
-  /** Withdraws, retrying through outages; a complaint already withdrawn answers 409, which is the goal too. */
-  async function withdraw(id: string): Promise<void> {
-    for (;;) {
-      const r = await call(`POST /v1/complaints/${id}/withdraw`, { method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth, payload: { reason: 'chaos run' } });
-      if (r && (r.statusCode < 300 || (r.statusCode === 409 && /withdrawn/.test(r.body)))) return;
-      await sleep(500);
-    }
-  }
-
-  const n = opts.complaints;
-  const ids: string[] = new Array(n);
-  let next = 0;
-  const submitted = new Set<number>();
-  async function lane(): Promise<void> {
-    while (next < n) {
-      const i = next++;
-      submitted.add(i);
-      ids[i] = await submit(i);
-      await withdraw(ids[i]!);
-    }
-  }
-
-  const faultPlan = (async () => {
-    const at = (share: number) => (async () => {
-      while (submitted.size < n * share) await sleep(100);
-    })();
-    await at(0.2);
-    faults.push(`worker killed (SIGKILL) after ${submitted.size} submissions`);
-    log(faults.at(-1)!);
-    await worker.crash(1500);
-    await at(0.45);
-    await temporal.stop();
-    faults.push(`Temporal dev server stopped after ${submitted.size} submissions`);
-    log(faults.at(-1)!);
-    await sleep(1500);
-    temporal = await startTemporal();
-    faults.push('Temporal dev server started again on the same SQLite file');
-    await at(0.7);
-    pg.crash();
-    faults.push(`PostgreSQL stopped (immediate) for ${opts.databaseOutageMs / 1000} s after ${submitted.size} submissions`);
-    log(faults.at(-1)!);
-    await sleep(opts.databaseOutageMs);
-    pg.start();
-    faults.push('PostgreSQL started again');
-  })();
-
-  await Promise.all([...Array.from({ length: 8 }, lane), faultPlan]);
-  log(`all ${n} submitted and withdrawn; waiting for every workflow to finish`);
-
-  // Every workflow must end as withdrawn; give the system time to drain after the last fault.
-  const lost: string[] = [];
-  let completed = 0;
-  const drained = sleep(opts.drainMs ?? 120_000).then(() => undefined);
-  const results = await Promise.all(ids.map((id) => Promise.race([client.workflow.getHandle(`complaint-${id}`).result().catch(() => undefined), drained])));
-  results.forEach((result, i) => {
-    if (result && (result as { status: string }).status === 'withdrawn') completed++;
-    else lost.push(ids[i]!);
-  });
-
-  // The read model agrees, each complaint once, each with one received and one withdrawn event.
-  const mismatches: string[] = [];
-  const deadline = Date.now() + 60_000;
-  for (const id of ids) {
-    for (;;) {
-      const [row] = await database.db.select().from(complaints).where(eq(complaints.id, id));
-      const events = await database.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id));
-      const ok = row?.status === 'withdrawn' && events.filter((e) => e.type === 'received').length === 1 && events.filter((e) => e.type === 'withdrawn').length === 1;
-      if (ok) break;
-      if (Date.now() > deadline) {
-        mismatches.push(`${id}: read model ${row?.status ?? 'missing'}, events ${events.map((e) => e.type).join(',')}`);
-        break;
-      }
-      await sleep(250);
-    }
-  }
-  const rows = await database.db.select({ id: complaints.id, customerId: complaints.customerId }).from(complaints);
-  const perCustomer = new Map<string, number>();
-  for (const r of rows) if (r.customerId?.startsWith('chaos-')) perCustomer.set(r.customerId, (perCustomer.get(r.customerId) ?? 0) + 1);
-
-  // Acknowledgements: each complaint's reaches its customer; a message id delivered twice is a double send.
-  // A message claimed by a worker that was killed mid-send waits out the stale-claim window, then the relay sends it.
-  const ackDeadline = Date.now() + STALE_CLAIM_MS + 60_000;
-  const acks = () => smtp.received.filter((m) => m.mail.subject?.startsWith('We received your complaint'));
-  while (new Set(acks().map((m) => m.mail.messageId)).size < n && Date.now() < ackDeadline) await sleep(500);
-  const messageIds = smtp.received.map((m) => m.mail.messageId ?? '');
-
-  const report: ChaosReport = {
-    submitted: n,
-    accepted: new Set(ids).size,
-    completed,
-    lost,
-    duplicatedComplaints: [...perCustomer.values()].filter((c) => c > 1).length,
-    readModelMismatches: mismatches,
-    acknowledgementsExpected: n,
-    acknowledgementsDelivered: new Set(acks().map((m) => m.mail.messageId)).size,
-    messagesSentTwice: messageIds.length - new Set(messageIds).size,
-    faults,
-    workerExits: [],
-    unanswered,
-    seconds: Math.round((Date.now() - started) / 1000),
-  };
-
-  await app.close();
-  await worker.stop();
-  report.workerExits = worker.unplannedExits;
-  await connection.close();
-  await database.close();
-  await temporal.stop();
-  await smtp.close();
-  pg.stop();
+  report.workerExits = worker?.unplannedExits ?? [];
   // Kept for a post-mortem when something went wrong: worker log, PostgreSQL log, Temporal's SQLite file.
   if (report.lost.length + report.readModelMismatches.length === 0) rmSync(work, { recursive: true, force: true });
   else log(`logs kept in ${work}`);
   return report;
+
+  /** Gives up once the deadline has passed; the loops that retry through faults call it. */
+  function beforeDeadline(what: string): void {
+    if (Date.now() > deadline) throw new Error(`chaos run past its deadline while ${what}; unanswered calls: ${unanswered.join('; ') || 'none'}`);
+  }
+
+  async function chaosRun(pgBin: string): Promise<ChaosReport> {
+    const pg = new Postgres(pgBin, path.join(work, 'pg'), await freePort());
+    // mkdtemp makes the directory private to us; the postgres user (when we are root) must reach its cluster.
+    chmodSync(work, 0o755);
+    mkdirSync(pg.dir);
+    pg.init();
+    pg.start();
+    toStop.push(() => pg.stop());
+    const smtp = await startSmtp();
+    toStop.push(() => smtp.close());
+    const devConfig = readTemporalDevConfig(path.resolve('temporal-dev.yml'));
+    const temporalPort = await freePort();
+    const startTemporal = () => startTemporalDevServer({ cli: opts.temporalCli, config: devConfig, dbPath: path.join(work, 'temporal.sqlite'), port: temporalPort, headless: true, stdio: 'ignore' });
+    let temporal: RunningDevServer = await startTemporal();
+    toStop.push(() => temporal.stop());
+    const workerEnv = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, SMTP_URL: smtp.url, OUTBOX_RELAY_INTERVAL_MS: '500', LOG_LEVEL: 'warn', DETECTOR_INTERVAL_MINUTES: '60' };
+    const supervised = new SupervisedWorker(workerEnv, path.join(work, 'worker.log'));
+    worker = supervised;
+    supervised.start();
+    toStop.push(() => supervised.stop());
+    const database: Database = await openDatabase({ url: pg.url, poolSize: 10 });
+    toStop.push(() => database.close());
+    await database.migrate();
+    const connection = await Connection.connect({ address: temporal.address });
+    toStop.push(() => connection.close());
+    const client = new Client({ connection });
+    const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), surveySecret: 'chaos-survey-secret-0123456789', replay: createReplayer(client) });
+    toStop.push(() => app.close());
+    const auth = { authorization: 'Bearer dev-integrator' };
+
+    /** What a well-behaved integrator does: retry with the same Idempotency-Key until the service answers 2xx. */
+    /** One API call; a call with no answer in time is noted and counts as a failed attempt. */
+    const call = (what: string, request: InjectOptions) =>
+      withTimeout(app.inject(request), CALL_TIMEOUT_MS, what).catch((err: unknown) => {
+        if (err instanceof TimeoutError) {
+          unanswered.push(`${what} at ${new Date().toISOString()}`);
+          log(`no answer in ${CALL_TIMEOUT_MS / 1000} s: ${what}; sending it again`);
+        }
+        return undefined;
+      });
+
+    async function submit(i: number): Promise<string> {
+      for (;;) {
+        beforeDeadline(`submitting chaos-${i}`);
+        const r = await call(`POST /v1/complaints (chaos-${i})`, { method: 'POST', url: '/v1/complaints', headers: { ...auth, 'idempotency-key': `chaos-${i}` }, payload: { channel: 'web', body: `Chaos complaint ${i}: my parcel never arrived.`, customer: { id: `chaos-${i}`, email: `c${i}@example.com`, language: 'en' } } });
+        if (r && r.statusCode < 300) return r.json().id as string;
+        await sleep(300);
+      }
+    }
+
+    /** Withdraws, retrying through outages; a complaint already withdrawn answers 409, which is the goal too. */
+    async function withdraw(id: string): Promise<void> {
+      for (;;) {
+        beforeDeadline(`withdrawing ${id}`);
+        const r = await call(`POST /v1/complaints/${id}/withdraw`, { method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth, payload: { reason: 'chaos run' } });
+        if (r && (r.statusCode < 300 || (r.statusCode === 409 && /withdrawn/.test(r.body)))) return;
+        await sleep(500);
+      }
+    }
+
+    const n = opts.complaints;
+    const ids: string[] = new Array(n);
+    let next = 0;
+    const submitted = new Set<number>();
+    async function lane(): Promise<void> {
+      while (next < n) {
+        const i = next++;
+        submitted.add(i);
+        ids[i] = await submit(i);
+        await withdraw(ids[i]!);
+      }
+    }
+
+    const faultPlan = (async () => {
+      const at = (share: number) => (async () => {
+        while (submitted.size < n * share) {
+          beforeDeadline('waiting to inject the next fault');
+          await sleep(100);
+        }
+      })();
+      await at(0.2);
+      faults.push(`worker killed (SIGKILL) after ${submitted.size} submissions`);
+      log(faults.at(-1)!);
+      await supervised.crash(1500);
+      await at(0.45);
+      await temporal.stop();
+      faults.push(`Temporal dev server stopped after ${submitted.size} submissions`);
+      log(faults.at(-1)!);
+      await sleep(1500);
+      temporal = await startTemporal();
+      faults.push('Temporal dev server started again on the same SQLite file');
+      await at(0.7);
+      pg.crash();
+      faults.push(`PostgreSQL stopped (immediate) for ${opts.databaseOutageMs / 1000} s after ${submitted.size} submissions`);
+      log(faults.at(-1)!);
+      await sleep(opts.databaseOutageMs);
+      pg.start();
+      faults.push('PostgreSQL started again');
+    })();
+
+    // A lane that gives up must not leave the fault plan to start PostgreSQL again after the cleanup.
+    await Promise.all([...Array.from({ length: 8 }, lane), faultPlan]).catch(async (err: unknown) => {
+      await faultPlan.catch(() => undefined);
+      throw err;
+    });
+    log(`all ${n} submitted and withdrawn; waiting for every workflow to finish`);
+
+    // Every workflow must end as withdrawn; give the system time to drain after the last fault.
+    const lost: string[] = [];
+    let completed = 0;
+    const drained = sleep(opts.drainMs ?? 120_000).then(() => undefined);
+    const results = await Promise.all(ids.map((id) => Promise.race([client.workflow.getHandle(`complaint-${id}`).result().catch(() => undefined), drained])));
+    results.forEach((result, i) => {
+      if (result && (result as { status: string }).status === 'withdrawn') completed++;
+      else lost.push(ids[i]!);
+    });
+
+    // The read model agrees, each complaint once, each with one received and one withdrawn event.
+    const mismatches: string[] = [];
+    const deadline = Date.now() + 60_000;
+    for (const id of ids) {
+      for (;;) {
+        const [row] = await database.db.select().from(complaints).where(eq(complaints.id, id));
+        const events = await database.db.select().from(complaintEvents).where(eq(complaintEvents.complaintId, id));
+        const ok = row?.status === 'withdrawn' && events.filter((e) => e.type === 'received').length === 1 && events.filter((e) => e.type === 'withdrawn').length === 1;
+        if (ok) break;
+        if (Date.now() > deadline) {
+          mismatches.push(`${id}: read model ${row?.status ?? 'missing'}, events ${events.map((e) => e.type).join(',')}`);
+          break;
+        }
+        await sleep(250);
+      }
+    }
+    const rows = await database.db.select({ id: complaints.id, customerId: complaints.customerId }).from(complaints);
+    const perCustomer = new Map<string, number>();
+    for (const r of rows) if (r.customerId?.startsWith('chaos-')) perCustomer.set(r.customerId, (perCustomer.get(r.customerId) ?? 0) + 1);
+
+    // Acknowledgements: each complaint's reaches its customer; a message id delivered twice is a double send.
+    // A message claimed by a worker that was killed mid-send waits out the stale-claim window, then the relay sends it.
+    const ackDeadline = Date.now() + STALE_CLAIM_MS + 60_000;
+    const acks = () => smtp.received.filter((m) => m.mail.subject?.startsWith('We received your complaint'));
+    while (new Set(acks().map((m) => m.mail.messageId)).size < n && Date.now() < ackDeadline) await sleep(500);
+    const messageIds = smtp.received.map((m) => m.mail.messageId ?? '');
+
+    const report: ChaosReport = {
+      submitted: n,
+      accepted: new Set(ids).size,
+      completed,
+      lost,
+      duplicatedComplaints: [...perCustomer.values()].filter((c) => c > 1).length,
+      readModelMismatches: mismatches,
+      acknowledgementsExpected: n,
+      acknowledgementsDelivered: new Set(acks().map((m) => m.mail.messageId)).size,
+      messagesSentTwice: messageIds.length - new Set(messageIds).size,
+      faults,
+      workerExits: [],
+      unanswered,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    return report;
+  }
 }
 
 /** The report as a table a person reads. */
