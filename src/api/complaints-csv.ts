@@ -1,10 +1,9 @@
 import type { Db } from '../db/client';
-import { listComplaints, type ComplaintFilters, type Cursor } from '../db/queries/complaints';
-import type { ComplaintRow } from '../db/schema';
+import { listComplaints, type ComplaintFilters, type Cursor, type ListedComplaint } from '../db/queries/complaints';
 import { csvLine } from './csv';
 
 // The facts managers analyse; contact details (email, phone, name) stay out of spreadsheets.
-const COLUMNS: [string, (r: ComplaintRow) => unknown][] = [
+const COLUMNS: [string, (r: ListedComplaint) => unknown][] = [
   ['id', (r) => r.id],
   ['createdAt', (r) => r.createdAt],
   ['status', (r) => r.status],

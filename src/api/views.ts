@@ -1,3 +1,4 @@
+import type { ListedComplaint } from '../db/queries/complaints';
 import type { ComplaintEventRow, ComplaintRow, Suggestion } from '../db/schema';
 import type { ComplaintState, ComplaintWorkflowInput } from '../shared/types';
 import type { ComplaintSummaryView, ComplaintView, SuggestionView } from './schemas/complaints';
@@ -5,7 +6,7 @@ import type { ComplaintSummaryView, ComplaintView, SuggestionView } from './sche
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /** A read-model row as the API shows it, with the live workflow state laid over it when there is one. */
-export function summaryView(row: ComplaintRow, live?: ComplaintState): ComplaintSummaryView {
+export function summaryView(row: ListedComplaint, live?: ComplaintState): ComplaintSummaryView {
   return {
     id: row.id,
     workflowId: row.workflowId,

@@ -27,7 +27,7 @@ export interface ComplaintRouteDeps {
   lookup: ComplaintLookup;
 }
 
-const encodeCursor = (row: ComplaintRow): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
+const encodeCursor = (row: Pick<ComplaintRow, 'createdAt' | 'id'>): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
 
 function decodeCursor(raw: string): Cursor {
   try {
