@@ -39,7 +39,6 @@ export async function openByEscalationLevel(db: Db): Promise<{ level: number; co
   return rows.map((x) => ({ level: Number(x.key), count: Number(x.count) })).sort((a, b) => a.level - b.level);
 }
 
-
 /**
  * Rollup rows and the deltas not yet folded into them, in one statement: one snapshot, so a fold
  * committing in between can neither count a delta twice nor lose it. Rows of one key may repeat.
