@@ -106,7 +106,7 @@ interface EdgePart {
 }
 
 /** What the rollup path reads: whole rollup days [first, end) and the edge stretches counted from complaints. */
-export interface RollupPlan {
+interface RollupPlan {
   first: string;
   end: string;
   edges: EdgePart[];
@@ -146,8 +146,8 @@ export function rollupPlan(r: AnalyticsRange, days: WholeDays, now: Date): Rollu
  * function the triggers use. One read-only snapshot: a complaint changing between the reads would
  * otherwise be counted in one state and taken away in another.
  */
-export async function rollupSummary(db: Db, r: AnalyticsRange, days: WholeDays, interval: Interval, by?: GroupBy, now = new Date()): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
-  const plan = rollupPlan(r, days, now);
+export async function rollupSummary(db: Db, r: AnalyticsRange, days: WholeDays, interval: Interval, by?: GroupBy): Promise<Pick<Summary, 'totals' | 'series' | 'groups'>> {
+  const plan = rollupPlan(r, days, new Date());
   const dims = by ? ['all', by] : ['all'];
   const rows = await db.transaction(
     async (tx) => {
