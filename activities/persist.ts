@@ -1,4 +1,5 @@
 import type { Db } from '../src/db/client';
+import { storeActionOutcome } from '../src/db/queries/action-keys';
 import { applyTransition, insertComplaint, type TransitionInput } from '../src/db/queries/complaints';
 import { complaintWorkflowId } from '../src/shared/constants';
 import type { ComplaintWorkflowInput } from '../src/shared/types';
@@ -20,6 +21,10 @@ export function createPersistActivities({ db }: PersistDeps) {
     /** Writes one workflow step (status, fields, timeline event) atomically. */
     async recordTransition(t: TransitionInput): Promise<void> {
       await applyTransition(db, t);
+    },
+    /** Keeps a keyed action's outcome, so a retry after the workflow has ended gets the same answer. */
+    async recordActionOutcome(o: { complaintId: string; key: string; action: string; result: { id: string; status: string }; at: string }): Promise<void> {
+      await storeActionOutcome(db, { ...o, at: new Date(o.at) });
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   patched,
   proxyActivities,
   proxyLocalActivities,
@@ -18,6 +19,7 @@ import type { Audience } from '../activities/notify';
 import type { TemplateName } from '../src/notify/templates';
 import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_ATTR } from '../src/shared/search-attributes';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
+import { parseKeyedUpdateId } from '../src/shared/idempotency';
 import { isAllowed, type Action } from '../src/shared/lifecycle';
 import { computeDeadlines } from '../src/shared/sla-clock';
 import type { SlaClock, SlaPause, SlaPolicy } from '../src/shared/sla-types';
@@ -105,6 +107,8 @@ export interface ComplaintOutcome {
 export interface ReopenRequest {
   reason: string;
   actor: Actor;
+  /** The keyed update id (`reopen:<key>`) of the API call that started this run, if it carried a key. */
+  updateId?: string;
 }
 
 /** Intake's input, plus what a continuation carries: the memory of the last run, or a reopen request. */
@@ -207,12 +211,24 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     flushSearchAttributes();
     return timeout === undefined ? condition(until) : condition(until, timeout);
   }
+  /**
+   * A keyed action's outcome goes to the read model before its caller is answered: a caller whose answer
+   * was lost retries with the same key, and once this run has ended (or continued as new, which forgets
+   * update ids) the stored outcome is the answer. Runs recorded before this change had no keyed updates.
+   */
+  const rememberOutcome = async (updateId: string | undefined, outcome: ActionResult): Promise<void> => {
+    const keyed = parseKeyedUpdateId(updateId);
+    if (!keyed || !patched('idempotent-actions')) return;
+    await serial(() => io.recordActionOutcome({ complaintId: input.id, ...keyed, result: outcome, at: now() }));
+  };
   /** An update handler whose changes are visible when it returns, even if the main loop sleeps on. */
   const visible =
-    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
+    <A extends unknown[]>(handler: (...args: A) => Promise<ActionResult>) =>
+    async (...args: A): Promise<ActionResult> => {
       try {
-        return await handler(...args);
+        const outcome = await handler(...args);
+        await rememberOutcome(currentUpdateInfo()?.id, outcome);
+        return outcome;
       } finally {
         flushSearchAttributes();
       }
@@ -634,6 +650,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       sla: prior.sla,
     });
     await reopen(input.reopen.reason, input.reopen.actor);
+    await rememberOutcome(input.reopen.updateId, result());
   } else if (!input.carry) {
     await io.insertComplaint(input);
     const triage = await serial(() =>

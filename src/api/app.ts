@@ -7,6 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { ApiToken } from '../config';
 import type { Database } from '../db/client';
 import { createAuthenticator } from './auth';
+import { getComplaint } from '../db/queries/complaints';
 import { createEngine } from './engine';
 import { registerMetrics } from './metrics';
 import { KnowledgeBase } from '../kb/knowledge-base';
@@ -91,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { complaintsAccepted } = registerMetrics(app);
-  const engine = createEngine({ client: deps.temporal, taskQueue: deps.taskQueue });
+  const engine = createEngine({ client: deps.temporal, taskQueue: deps.taskQueue, storedStatus: async (id) => (await getComplaint(deps.database.db, id))?.status });
   const pingDb = () => deps.database.ping(2000);
   const pingEngine = () => deps.temporal.connection.withDeadline(Date.now() + 2000, async () => void (await deps.temporal.workflowService.getSystemInfo({})));
 
@@ -99,7 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const lookup = createComplaintLookup(deps.database.db, engine);
   const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
-  await app.register(actionRoutes({ engine, lookup }));
+  await app.register(actionRoutes({ db: deps.database.db, engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
   await app.register(channelRoutes({ db: deps.database.db, engine, intake, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));

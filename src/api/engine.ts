@@ -2,6 +2,7 @@ import { type Client, ServiceError, WorkflowExecutionAlreadyStartedError, Workfl
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { COMPLAINT_WORKFLOW_TYPE, TASK_QUEUE, complaintWorkflowId } from '../shared/constants';
 import { CHANNEL_ATTR, STATUS_ATTR } from '../shared/search-attributes';
+import type { ComplaintStatus } from '../shared/constants';
 import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../shared/types';
 import { INVALID_ARGUMENT, INVALID_STATE, NOT_FOUND, releaseSignal, statusQuery, wakeSignal } from '../../workflows/complaint.messages';
 import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
@@ -29,13 +30,15 @@ export interface EngineOptions {
   taskQueue?: string;
   /** How long a call to the engine may take before the request fails with 503 (ms). */
   callTimeoutMs?: number;
+  /** The read model's status of a complaint: what a refusal names when the ended workflow's result cannot be read. */
+  storedStatus?: (id: string) => Promise<string | undefined>;
 }
 
 /**
  * The API's only door to Temporal: starts complaint workflows and sends them queries and updates, with
  * deadlines, and with engine errors mapped onto the error catalogue.
  */
-export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5000 }: EngineOptions) {
+export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5000, storedStatus }: EngineOptions) {
   const withDeadline = <T>(fn: () => Promise<T>, ms = callTimeoutMs): Promise<T> => client.connection.withDeadline(Date.now() + ms, fn).catch(engineFailure);
 
   return {
@@ -69,15 +72,16 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
     /**
      * Reopens a closed complaint whose workflow has ended: a new run under the same workflow id
      * (ALLOW_DUPLICATE for this start only), linked to the old one by the id and by its "reopened" event.
-     * Returns false when a run is already going (someone reopened it first).
+     * Returns false when a run is already going (someone reopened it first). A keyed reopen's update id
+     * goes with it, so the new run stores the outcome under the caller's key.
      */
-    async startReopen(input: ComplaintWorkflowInput, reason: string, actor: Actor): Promise<boolean> {
+    async startReopen(input: ComplaintWorkflowInput, reason: string, actor: Actor, updateId?: string): Promise<boolean> {
       try {
         await withDeadline(() =>
           client.workflow.start(COMPLAINT_WORKFLOW_TYPE, {
             taskQueue,
             workflowId: complaintWorkflowId(input.id),
-            args: [{ ...input, reopen: { reason, actor } }],
+            args: [{ ...input, reopen: { reason, actor, ...(updateId ? { updateId } : {}) } }],
             workflowIdReusePolicy: 'ALLOW_DUPLICATE',
             workflowIdConflictPolicy: 'FAIL',
           }),
@@ -114,32 +118,56 @@ export function createEngine({ client, taskQueue = TASK_QUEUE, callTimeoutMs = 5
       }
     },
 
-    /** Runs a workflow update and maps its refusals: INVALID_STATE → 409, INVALID_ARGUMENT → 400, gone → 404. */
+    /** Runs a workflow update and maps its refusals: INVALID_STATE → 409, INVALID_ARGUMENT → 400, gone → 409 naming the final status. */
     async update<Ret, Args extends [unknown, ...unknown[]]>(id: string, def: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
       try {
         return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).executeUpdate(def, { args }), 30_000);
       } catch (err) {
-        throw mapUpdateError(err);
+        throw await mapUpdateError(err, id);
       }
     },
 
     /**
-     * An update that a redelivered message must not repeat: Temporal keeps one result per update id
-     * within a run, so the channel's message id makes a retried webhook a no-op.
+     * An update that a repeated request must not repeat: Temporal keeps one outcome per update id within a
+     * run, so a channel's message id or a caller's idempotency key (`<action>:<key>`) makes a retry return
+     * the first outcome instead of running again.
      */
     async updateOnce<Ret, Arg>(id: string, updateId: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
       try {
         return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).executeUpdate(def, { args: [arg], updateId }), 30_000);
       } catch (err) {
-        throw mapUpdateError(err);
+        throw await mapUpdateError(err, id);
       }
     },
   };
+
+  /**
+   * Maps an update's failure onto the catalogue. An update sent to a workflow that has ended is refused
+   * with the status it ended in (`withdrawn`, `closed`), taken from its result, in the same shape as the
+   * running workflow's own refusals.
+   */
+  async function mapUpdateError(err: unknown, id: string): Promise<unknown> {
+    const mapped = mapRefusal(err);
+    if (mapped !== undefined) return mapped;
+    // Routes check that the complaint exists first, so "not found" here means its workflow has ended.
+    if (err instanceof WorkflowNotFoundError || grpcCode(err) === 5 /* NOT_FOUND */ || /already completed/i.test(String((err as Error)?.message))) {
+      const ended = await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(id)).result() as Promise<{ status?: ComplaintStatus }>, 5000).then(
+        (outcome) => outcome?.status,
+        () => undefined,
+      );
+      const status = ended ?? (await storedStatus?.(id).catch(() => undefined));
+      return finishedError(status ?? 'closed');
+    }
+    return err;
+  }
 }
 
 export type Engine = ReturnType<typeof createEngine>;
 
-function mapUpdateError(err: unknown): unknown {
+/** The 409 for an action on a complaint whose workflow has ended in `status`. */
+export const finishedError = (status: string): AppError => new AppError('INVALID_STATE', `The complaint is ${status}.`, [{ message: status, status }]);
+
+function mapRefusal(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const f = err.cause;
@@ -147,9 +175,6 @@ function mapUpdateError(err: unknown): unknown {
     if (f.type === INVALID_ARGUMENT) return new AppError('VALIDATION_FAILED', f.message, [{ path: `body.${String(f.details?.[0] ?? '')}`, message: f.message }]);
     if (f.type === NOT_FOUND) return new AppError('VALIDATION_FAILED', f.message, [{ message: f.message }]);
   }
-  // Routes check that the complaint exists first, so "not found" here means its workflow has ended.
-  if (err instanceof WorkflowNotFoundError || grpcCode(err) === 5 /* NOT_FOUND */ || /already completed/i.test(String((err as Error)?.message))) {
-    return new AppError('INVALID_STATE', 'The complaint is closed.', [{ message: 'closed', status: 'closed' }]);
-  }
-  return err;
+  return undefined;
 }
+

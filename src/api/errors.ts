@@ -12,6 +12,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'Your role may not do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INVALID_STATE: { status: 409, message: 'Not allowed in the current state.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was already used with another request.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large.' },
   URI_TOO_LONG: { status: 414, message: 'The URL is too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json.' },

@@ -246,11 +246,15 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
-    /** Withdraws, retrying through outages; a complaint already withdrawn answers 409, which is the goal too. */
+    /**
+     * Withdraws, retrying through outages with one Idempotency-Key, as a well-behaved client does: a retry
+     * whose first attempt went through (its answer lost in an outage) gets that first outcome. A 409 that
+     * names `withdrawn` is the goal too.
+     */
     async function withdraw(id: string): Promise<void> {
       for (;;) {
         beforeDeadline(`withdrawing ${id}`);
-        const r = await call(`POST /v1/complaints/${id}/withdraw`, { method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: auth, payload: { reason: 'chaos run' } });
+        const r = await call(`POST /v1/complaints/${id}/withdraw`, { method: 'POST', url: `/v1/complaints/${id}/withdraw`, headers: { ...auth, 'idempotency-key': `withdraw-${id}` }, payload: { reason: 'chaos run' } });
         if (r && (r.statusCode < 300 || (r.statusCode === 409 && /withdrawn/.test(r.body)))) return;
         await sleep(500);
       }

@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
+import { actionKeyResult, claimActionKey } from '../../src/db/queries/action-keys';
 import { getComplaint } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { handlers, surveys } from '../../src/db/schema';
@@ -358,6 +359,26 @@ describe('complaintWorkflow: staff actions', () => {
       await handle.result();
       expect((await attributes()).status).toBe('withdrawn');
       await keepHistory('search-attributes-on-wait', handle);
+    });
+  });
+
+  it('a keyed action stores its outcome under its key; the same update id again runs nothing', async () => {
+    await withWorker(async (taskQueue) => {
+      const i = await input('The staff at the desk were rude.');
+      const handle = await start(taskQueue, i);
+      await waitForStatus(handle, 'assigned');
+      const integrator = { subject: 'test-integrator', role: 'integrator' as const };
+      // What the API does first for a keyed action: claim the key.
+      await claimActionKey(database.db, { complaintId: i.id, key: 'k-1', action: 'withdraw', actor: integrator.subject, fingerprint: 'f' });
+      const first = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'sorted it out', actor: integrator }], updateId: 'withdraw:k-1' });
+      const again = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'sorted it out', actor: integrator }], updateId: 'withdraw:k-1' }).catch((e: Error) => e.message);
+      expect(first).toEqual({ id: i.id, status: 'withdrawn' });
+      // Within the run Temporal answers with the first outcome, or (the run having ended) refuses.
+      expect([JSON.stringify(first), 'workflow execution already completed']).toContain(typeof again === 'string' ? again : JSON.stringify(again));
+      expect(await handle.result()).toEqual({ id: i.id, status: 'withdrawn' });
+      expect(await actionKeyResult(database.db, i.id, 'k-1')).toEqual({ id: i.id, status: 'withdrawn' });
+      expect((await events(i.id)).filter((e) => e.type === 'withdrawn')).toHaveLength(1);
+      await keepHistory('keyed-withdraw', handle);
     });
   });
 

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Role } from '../../shared/constants';
+import { keyedUpdateId, type KeyedAction } from '../../shared/idempotency';
 import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
 import type { Actor, ComplaintState } from '../../shared/types';
+import type { Db } from '../../db/client';
+import { actionKeyResult, claimActionKey } from '../../db/queries/action-keys';
 import type { ComplaintRow } from '../../db/schema';
 import {
   assignUpdate,
@@ -25,16 +29,17 @@ import type { ComplaintLookup } from '../complaint-lookup';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
 import { authErrors, errorResponse, idParams } from '../schemas/common';
-import { actionBodies, actionResult, resolveBody } from '../schemas/complaints';
+import { actionBodies, actionIdempotencyHeaders, actionResult, resolveBody } from '../schemas/complaints';
 import { workflowInputFromRow } from '../views';
 
 export interface ActionRouteDeps {
+  db: Db;
   engine: Engine;
   lookup: ComplaintLookup;
 }
 
 interface ActionSpec<B extends z.ZodType> {
-  path: string;
+  path: KeyedAction;
   summary: string;
   roles: Role[];
   /** Agents may act only on complaints assigned to them. */
@@ -73,47 +78,101 @@ const ACTIONS = [
   spec({ path: 'withdraw', summary: 'Withdraw at the customer’s request', roles: ['integrator'], agentOwn: false, body: actionBodies.withdraw, update: withdrawUpdate as never }),
 ];
 
+/** A body's fingerprint: sha256 of its JSON with keys sorted, so key order does not make it "another body". */
+function fingerprint(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(body ?? {}))).digest('hex');
+}
+
+/**
+ * An action with an idempotency key. The key is claimed first: the same key with another action, actor or
+ * body is refused (422). A stored outcome is the answer; otherwise the update runs as `<action>:<key>`,
+ * which Temporal answers with the first outcome while the run lasts. A refusal after that may mean the
+ * first call's answer was lost and the workflow has moved on or ended: the outcome stored by then is the
+ * answer, and a refusal only when there is none.
+ */
+function keyed(db: Db) {
+  return async (complaintId: string, action: KeyedAction, key: string, actor: Actor, body: unknown, run: (updateId: string) => Promise<ActionResult>): Promise<ActionResult> => {
+    const claim = { complaintId, key, action, actor: actor.subject, fingerprint: fingerprint(body) };
+    const held = await claimActionKey(db, claim);
+    if (held.action !== claim.action || held.actor !== claim.actor || held.fingerprint !== claim.fingerprint) {
+      const what = held.action !== claim.action ? `the action ${held.action}` : held.actor !== claim.actor ? 'another caller' : 'another body';
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was used on this complaint for ${what}.`, [{ path: 'headers.idempotency-key', message: `already used for ${what}` }]);
+    }
+    if (held.result) return held.result as ActionResult;
+    try {
+      return await run(keyedUpdateId(action, key));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'INVALID_STATE') throw err;
+      const stored = await actionKeyResult(db, complaintId, key);
+      if (stored) return stored as ActionResult;
+      throw err;
+    }
+  };
+}
+
 export const actionRoutes =
-  ({ engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, ...authErrors };
+    const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, 422: errorResponse, ...authErrors };
+    const withKey = keyed(db);
 
     for (const a of ACTIONS) {
       app.post(
         `/v1/complaints/:id/${a.path}`,
-        { onRequest: requireRoles(...a.roles), schema: { tags: ['actions'], summary: a.summary, params: idParams, body: a.body, response } },
+        { onRequest: requireRoles(...a.roles), schema: { tags: ['actions'], summary: a.summary, params: idParams, headers: actionIdempotencyHeaders, body: a.body, response } },
         async (req) => {
           const actor = req.principal!;
           const { row, live } = await lookup(req.params.id, actor);
-          if (a.agentOwn && actor.role === 'agent' && (live?.assignee ?? row.assignee) !== actor.subject) {
-            throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
+          const args = { ...(req.body as object), actor };
+          const update = a.update as UpdateDefinition<ActionResult, [unknown]>;
+          const checked = (): void => {
+            if (a.agentOwn && actor.role === 'agent' && (live?.assignee ?? row.assignee) !== actor.subject) {
+              throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
+            }
+            a.guard?.(actor, req.body, live, row);
+          };
+          const key = req.headers['idempotency-key'];
+          if (key === undefined) {
+            checked();
+            return engine.update(row.id, update, args);
           }
-          a.guard?.(actor, req.body, live, row);
-          return engine.update(row.id, a.update as UpdateDefinition<ActionResult, [unknown]>, { ...(req.body as object), actor });
+          // The guards run only when the action runs: a retry whose first call succeeded gets its outcome
+          // even though the action has since changed what the guards see (an agent's own transfer, say).
+          return withKey(row.id, a.path, key, actor, req.body, (updateId) => (checked(), engine.updateOnce(row.id, updateId, update, args)));
         },
       );
     }
 
     app.post(
       '/v1/complaints/:id/reopen',
-      { onRequest: requireRoles('supervisor', 'integrator'), schema: { tags: ['actions'], summary: 'Reopen (within 30 days of closing)', params: idParams, body: actionBodies.reopen, response } },
+      {
+        onRequest: requireRoles('supervisor', 'integrator'),
+        schema: { tags: ['actions'], summary: 'Reopen (within 30 days of closing)', params: idParams, headers: actionIdempotencyHeaders, body: actionBodies.reopen, response },
+      },
       async (req) => {
         const actor = req.principal!;
         const { row, live } = await lookup(req.params.id, actor);
-        if (live || row.status !== 'closed') return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
-        // The workflow of a closed complaint has ended: reopening continues it as a new, linked run.
-        if (!row.closedAt || Date.now() - row.closedAt.getTime() > REOPEN_WINDOW_MS) {
-          throw new AppError('INVALID_STATE', 'Closed more than 30 days ago: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
-        }
-        const input = workflowInputFromRow(row);
-        let started = await engine.startReopen(input, req.body.reason, actor);
-        if (!started) {
-          // The read model says closed a moment before the run itself ends; let it end, then continue it.
-          await engine.awaitEnd(row.id);
-          started = await engine.startReopen(input, req.body.reason, actor);
-        }
-        if (!started) return engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor });
-        return { id: row.id, status: row.assignee ? ('in_progress' as const) : ('triaged' as const) };
+        const reopen = async (updateId?: string): Promise<ActionResult> => {
+          const send = () => (updateId ? engine.updateOnce(row.id, updateId, reopenUpdate, { reason: req.body.reason, actor }) : engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor }));
+          if (live || row.status !== 'closed') return send();
+          // The workflow of a closed complaint has ended: reopening continues it as a new, linked run.
+          if (!row.closedAt || Date.now() - row.closedAt.getTime() > REOPEN_WINDOW_MS) {
+            throw new AppError('INVALID_STATE', 'Closed more than 30 days ago: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
+          }
+          const input = workflowInputFromRow(row);
+          let started = await engine.startReopen(input, req.body.reason, actor, updateId);
+          if (!started) {
+            // The read model says closed a moment before the run itself ends; let it end, then continue it.
+            await engine.awaitEnd(row.id);
+            started = await engine.startReopen(input, req.body.reason, actor, updateId);
+          }
+          if (!started) return send();
+          return { id: row.id, status: row.assignee ? ('in_progress' as const) : ('triaged' as const) };
+        };
+        const key = req.headers['idempotency-key'];
+        return key === undefined ? reopen() : withKey(row.id, 'reopen', key, actor, req.body, reopen);
       },
     );
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS, LANGUAGES, PRIORITIES, STATUSES } from '../../shared/constants';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../shared/idempotency';
 import { isoTime } from './common';
 
 export const customerInput = z
@@ -35,6 +36,15 @@ export type CreateComplaintBody = z.infer<typeof createComplaintBody>;
 
 export const idempotencyHeaders = z.looseObject({
   'idempotency-key': z.string().trim().min(1).max(200).optional(),
+});
+
+/** An action's key: 1–255 visible ASCII characters; the first request with it fixes its action and body. */
+export const actionIdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, 'an Idempotency-Key is 1 to 255 visible ASCII characters')
+    .optional()
+    .describe('Makes a retried action safe: the same key on this complaint returns the first outcome, even after the complaint has ended. Reusing it for another action or body → 422.'),
 });
 
 export const createComplaintResponse = z
