@@ -9,3 +9,4 @@ export * from './training-examples';
 export * from './alerts';
 export * from './kb-articles';
 export * from './complaint-daily-stats';
+export * from './taxonomy-versions';
