@@ -5,6 +5,9 @@ import type { Role } from '../../shared/constants';
 import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
 import type { Actor, ComplaintState } from '../../shared/types';
 import type { ComplaintRow } from '../../db/schema';
+import type { Db } from '../../db/client';
+import { getTaxonomy } from '../../db/queries/taxonomy';
+import { hasCategory } from '../../taxonomy/taxonomy';
 import {
   assignUpdate,
   awaitCustomerUpdate,
@@ -31,6 +34,7 @@ import { workflowInputFromRow } from '../views';
 export interface ActionRouteDeps {
   engine: Engine;
   lookup: ComplaintLookup;
+  db: Db;
 }
 
 interface ActionSpec<B extends z.ZodType> {
@@ -43,6 +47,16 @@ interface ActionSpec<B extends z.ZodType> {
   update: UpdateDefinition<ActionResult, [never]>;
   /** Extra checks on who may do what, beyond the role. */
   guard?: (actor: Actor, body: z.infer<B>, live: ComplaintState | undefined, row: ComplaintRow) => void;
+  /** Checks of the body against stored settings (the taxonomy), before anything reaches the workflow. */
+  check?: (db: Db, body: z.infer<B>) => Promise<void>;
+}
+
+/** A category correction must name a category of the taxonomy in force (the value is not echoed back). */
+async function knownCategory(db: Db, body: { category: string }): Promise<void> {
+  const t = await getTaxonomy(db);
+  if (t && !hasCategory(t.document, body.category)) {
+    throw new AppError('VALIDATION_FAILED', 'Unknown category.', [{ path: 'body.category', message: `not a category of taxonomy version ${t.version} (GET /v1/taxonomy lists them)` }]);
+  }
 }
 
 const spec = <B extends z.ZodType>(s: ActionSpec<B>) => s as unknown as ActionSpec<z.ZodType>;
@@ -63,7 +77,15 @@ const ACTIONS = [
     },
   }),
   spec({ path: 'priority', summary: 'Change the priority; SLA targets follow from the original start', roles: ['supervisor'], agentOwn: false, body: actionBodies.priority, update: reprioritizeUpdate as never }),
-  spec({ path: 'category', summary: 'Correct the category (kept as a training example; re-routes when another department serves it)', roles: ['supervisor'], agentOwn: false, body: actionBodies.category, update: recategorizeUpdate as never }),
+  spec({
+    path: 'category',
+    summary: 'Correct or confirm the category (one of GET /v1/taxonomy; kept as a training example; re-routes when another department serves it; confirming the same category routes a complaint that needsHumanTriage)',
+    roles: ['supervisor'],
+    agentOwn: false,
+    body: actionBodies.category,
+    update: recategorizeUpdate as never,
+    check: knownCategory,
+  }),
   spec({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate as never }),
   spec({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate as never }),
   spec({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate as never }),
@@ -74,9 +96,10 @@ const ACTIONS = [
 ];
 
 export const actionRoutes =
-  ({ engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
+  ({ engine, lookup, db }: ActionRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, ...authErrors };
+
 
     for (const a of ACTIONS) {
       app.post(
@@ -89,6 +112,7 @@ export const actionRoutes =
             throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
           }
           a.guard?.(actor, req.body, live, row);
+          await a.check?.(db, req.body);
           return engine.update(row.id, a.update as UpdateDefinition<ActionResult, [unknown]>, { ...(req.body as object), actor });
         },
       );
