@@ -2,7 +2,8 @@ import type { Db } from '../src/db/client';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { TriageModels } from '../src/nlp';
 import type { Senders } from '../src/notify/deliver';
-import type { CompiledRules } from '../src/triage/rules';
+import type { TriageRules } from '../src/triage/rules';
+import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
 import { createDetectorActivities } from './detector';
@@ -18,8 +19,12 @@ import { createTriageActivities } from './triage';
 /** Everything activities need, built once by the worker and injected (tests build their own). */
 export interface ActivityDeps {
   db: Db;
-  rules: CompiledRules;
-  modelCategories: Record<string, string>;
+  /** triage-rules.yml, compiled by triage per taxonomy version. */
+  triageRules: TriageRules;
+  /** The taxonomy file: version 1 when the database has none. */
+  taxonomySeed: Taxonomy;
+  /** TRIAGE_CONFIDENCE_THRESHOLD. */
+  confidenceThreshold: number;
   /** The trained classifiers, loaded once at worker start. */
   models: TriageModels;
   defaultDepartment: string;

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { arrayContains, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint, lastStepSeq, wftOfVersion, type StepRef } from '../src/db/queries/complaints';
+import { getTaxonomy } from '../src/db/queries/taxonomy';
 import { departments, handlers, trainingExamples } from '../src/db/schema';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
@@ -55,7 +56,7 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
           seq: cmd.seq,
           wft: cmd.wft,
           status: 'triaged',
-          patch: { department: d.id, assignee: null, category },
+          patch: { department: d.id, assignee: null, category, needsHumanTriage: false },
           event: { type: 'transferred', actor: cmd.actor, at: cmd.at, data: { department: d.id, category, reason: cmd.reason } },
         });
         return { category };
@@ -63,15 +64,18 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
     },
 
     /**
-     * A supervisor corrects the category: kept as a labelled example for retraining, and the complaint
-     * moves to the department serving the new category (back to its queue when that is another one).
+     * A supervisor corrects (or confirms) the category: kept as a labelled example for retraining, and the
+     * complaint moves to the department the current taxonomy names for it (back to its queue when that is
+     * another one). A category the taxonomy lacks is refused; the API checks first, this is the last word.
      */
     async recategorizeComplaint(cmd: Step & { category: string }): Promise<{ department: string; moved: boolean }> {
       return db.transaction(async (tx) => {
         const row = await getComplaint(tx, cmd.complaintId);
         if (!row) throw refuse('NOT_FOUND', `no complaint ${cmd.complaintId}`);
-        const [served] = await tx.select({ id: departments.id }).from(departments).where(arrayContains(departments.categories, [cmd.category])).limit(1);
-        const department = served?.id ?? row.department ?? '';
+        const taxonomy = await getTaxonomy(tx);
+        const entry = taxonomy?.document.categories.find((c) => c.id === cmd.category);
+        if (taxonomy && !entry) throw refuse('INVALID_ARGUMENT', `no category ${cmd.category} in taxonomy version ${taxonomy.version}`);
+        const department = entry?.department ?? row.department ?? '';
         const moved = department !== row.department;
         await tx.insert(trainingExamples).values({
           complaintId: row.id,
@@ -86,8 +90,10 @@ export function createLifecycleActivities({ db, slaPolicy }: LifecycleDeps) {
           complaintId: cmd.complaintId,
           seq: cmd.seq,
           wft: cmd.wft,
-          ...(moved ? { status: 'triaged' as const, patch: { category: cmd.category, department, assignee: null } } : { patch: { category: cmd.category } }),
-          event: { type: 'recategorized', actor: cmd.actor, at: cmd.at, data: { from: row.category, to: cmd.category, department, reason: cmd.reason } },
+          ...(moved
+            ? { status: 'triaged' as const, patch: { category: cmd.category, department, assignee: null, needsHumanTriage: false, categoryConfidence: 1 } }
+            : { patch: { category: cmd.category, needsHumanTriage: false, categoryConfidence: 1 } }),
+          event: { type: 'recategorized', actor: cmd.actor, at: cmd.at, data: { from: row.category, to: cmd.category, department, reason: cmd.reason, ...(row.needsHumanTriage ? { confirmedTriage: true } : {}) } },
         });
         return { department, moved };
       });

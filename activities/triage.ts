@@ -1,21 +1,27 @@
 import { and, count, eq, gte, ne } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransition, type StepRef } from '../src/db/queries/complaints';
-import { departmentServing } from '../src/db/queries/routing';
+import { departmentServing, getDepartment } from '../src/db/queries/routing';
+import { currentTaxonomyVersion, getTaxonomy, seedTaxonomy } from '../src/db/queries/taxonomy';
 import { complaints } from '../src/db/schema';
-import { triageText, type TriageModels, type TriageResult } from '../src/nlp';
-import { FALLBACK_CATEGORY, PRIORITIES, type Language, type Priority } from '../src/shared/constants';
+import type { TriageModels } from '../src/nlp';
+import type { Language } from '../src/shared/constants';
 import { resolveTargets } from '../src/shared/sla-clock';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
-import type { CompiledRules, RuleVerdict } from '../src/triage/rules';
+import { decideTriage, triageContext, type TriageContext } from '../src/triage/decide';
+import type { TriageRules } from '../src/triage/rules';
+import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import { complaintTerms, type KnowledgeBase } from '../src/kb/knowledge-base';
 
 export interface TriageDeps {
   db: Db;
-  rules: CompiledRules;
-  /** Model label → our category (triage-rules.yml `modelCategories`). */
-  modelCategories: Record<string, string>;
+  /** triage-rules.yml: risk rules and model label maps (compiled per taxonomy version). */
+  triageRules: TriageRules;
+  /** The taxonomy file: seeds version 1 if the database has none yet. */
+  taxonomySeed: Taxonomy;
+  /** Below this category confidence the complaint waits for a supervisor instead of being routed. */
+  confidenceThreshold: number;
   models: TriageModels;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
@@ -37,24 +43,33 @@ const SYSTEM: Actor = { subject: 'triage', role: 'system' };
 /** A complaint from the same customer within this window counts as a repeat. */
 const REPEAT_WINDOW_MS = 90 * 86_400_000;
 
-const moreUrgent = (a: Priority, b: Priority): Priority => (PRIORITIES.indexOf(a) <= PRIORITIES.indexOf(b) ? a : b);
+export function createTriageActivities({ db, triageRules, taxonomySeed, confidenceThreshold, models, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
+  let cached: TriageContext | undefined;
+  /**
+   * The taxonomy in force now: one indexed read per complaint for its version, the document and the
+   * compiled rules only when the version changed. So a taxonomy saved through the API applies to the
+   * next complaint on every worker, without a restart.
+   */
+  async function currentContext(): Promise<TriageContext> {
+    let version = await currentTaxonomyVersion(db);
+    if (version === undefined) {
+      await seedTaxonomy(db, taxonomySeed);
+      version = (await currentTaxonomyVersion(db))!;
+    }
+    if (cached?.taxonomyVersion !== version) {
+      const row = (await getTaxonomy(db, version))!;
+      cached = triageContext(triageRules, row.document, row.version, models, confidenceThreshold);
+    }
+    return cached;
+  }
 
-/** Keyword rules decide first (they say why); the models decide what no rule settles. */
-function decideCategory(verdict: RuleVerdict, model: TriageResult, map: Record<string, string>): { category: string; decidedBy: string } {
-  if (verdict.category) return { category: verdict.category.label, decidedBy: `rule:${verdict.category.hits.join(',')}` };
-  const mapped = map[model.category.label] ?? model.category.label;
-  return { category: mapped || FALLBACK_CATEGORY, decidedBy: `model:${model.category.model}:${model.category.label}:${model.category.confidence}` };
-}
+  /** The department the taxonomy names for the category (with its calendar); the default one if it is gone. */
+  async function departmentOf(ctx: TriageContext, category: string) {
+    const id = ctx.taxonomy.categories.find((c) => c.id === category)?.department;
+    const row = id ? await getDepartment(db, id) : undefined;
+    return row ?? (await departmentServing(db, category, defaultDepartment));
+  }
 
-/** The most urgent of the rule's and the model's priorities, with every reason that led there. */
-function decidePriority(verdict: RuleVerdict, model: TriageResult): { priority: Priority; reasons: string[] } {
-  const rule = verdict.priority;
-  const priority = rule ? moreUrgent(rule.level, model.priority) : model.priority;
-  const reasons = [...(rule ? [`${rule.reason}:${rule.hits.join(',')}`] : []), ...model.priorityReasons];
-  return { priority, reasons: [...new Set(reasons.length ? reasons : ['default'])] };
-}
-
-export function createTriageActivities({ db, rules, modelCategories, models, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
   async function priorComplaints(complaintId: string, customerId: string | undefined, atMs: number): Promise<number> {
     if (!customerId) return 0;
     const [row] = await db
@@ -68,12 +83,11 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
     /** Classifies the complaint (rules, then models), routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
       const text = [req.subject, req.body].filter(Boolean).join('\n');
-      const verdict = rules.evaluate(text);
+      const ctx = await currentContext();
       const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
-      const model = triageText(models, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
-      const { category, decidedBy } = decideCategory(verdict, model, modelCategories);
-      const { priority, reasons } = decidePriority(verdict, model);
-      const department = await departmentServing(db, category, defaultDepartment);
+      const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
+      const { category, decidedBy, priority, priorityReasons: reasons, model, needsHumanTriage, confidence } = decision;
+      const department = await departmentOf(ctx, category);
       // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
       const terms = complaintTerms(text);
       const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
@@ -85,11 +99,15 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
         department: department.id,
         priority,
         priorityReasons: reasons,
-        intent: model.intent.label,
+        // The intent model's label only within its domain (banking, for English): elsewhere it is noise.
+        intent: model.intent.inDomain ? model.intent.label : undefined,
         sentiment: { label: model.sentiment.label, score: model.sentiment.score },
         keywords: model.keywords,
         summary: model.summary,
         decidedBy,
+        confidence,
+        needsHumanTriage,
+        taxonomyVersion: ctx.taxonomyVersion,
         sla,
         unassignedEscalationMs,
       };
@@ -101,10 +119,13 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
         patch: {
           language: outcome.language,
           category,
+          categoryConfidence: confidence,
+          needsHumanTriage,
+          taxonomyVersion: ctx.taxonomyVersion,
           department: outcome.department,
           priority,
           priorityReasons: reasons,
-          intent: outcome.intent,
+          intent: outcome.intent ?? null,
           sentimentLabel: model.sentiment.label,
           sentimentScore: model.sentiment.score,
           keywords: outcome.keywords,

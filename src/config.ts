@@ -55,6 +55,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   TRIAGE_RULES_FILE: optionalString,
+  TAXONOMY_FILE: optionalString,
+  TRIAGE_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
   SLA_POLICY_FILE: optionalString,
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Complaint desk <complaints@localhost>'),
@@ -115,7 +117,9 @@ export interface Config {
     corsOrigins: string[];
   };
   worker: { maxActivities: number; maxWorkflowTasks: number };
-  files: { triageRules?: string; routing?: string; slaPolicy?: string };
+  files: { triageRules?: string; routing?: string; slaPolicy?: string; taxonomy?: string };
+  /** A category decided below this confidence is a guess: the complaint waits for a supervisor (needsHumanTriage). */
+  triage: { confidenceThreshold: number };
   surveys: { secret: string; publicBaseUrl: string };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
@@ -277,7 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       corsOrigins: parseOrigins(e.CORS_ORIGINS),
     },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
-    files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE },
+    files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE, taxonomy: e.TAXONOMY_FILE },
+    triage: { confidenceThreshold: e.TRIAGE_CONFIDENCE_THRESHOLD },
     // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,

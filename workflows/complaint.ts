@@ -77,6 +77,8 @@ export interface WorkflowMemory {
   wftBase?: number;
   status: ComplaintStatus;
   category?: string;
+  /** Triage was unsure of the category: no assignment until a supervisor confirms or corrects it. */
+  needsHumanTriage?: boolean;
   department?: string;
   priority?: Priority;
   language?: string;
@@ -134,7 +136,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   // Each patch a run takes costs it an upsert of TemporalChangeVersion, and the engine a round of
   // search-attribute reads with it; so a run started since 'search-attributes-on-wait' takes that one
   // patch, which implies every earlier one.
-  const current = patched('search-attributes-on-wait');
+  // Since 'needs-human-triage' a run that triage was unsure of (below TRIAGE_CONFIDENCE_THRESHOLD) waits
+  // for a supervisor's category instead of being routed on a guess; that patch is now the one a new run
+  // takes, and implies every earlier one.
+  const latest = patched('needs-human-triage');
+  const current = latest || patched('search-attributes-on-wait');
   const since = (change: string): boolean => current || patched(change);
   // Runs recorded before local activities replay with the regular ones they used.
   const io = since('local-read-model-steps') ? localActs : acts;
@@ -261,6 +267,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     id: input.id,
     status: m.status,
     category: m.category,
+    needsHumanTriage: m.needsHumanTriage ?? false,
     department: m.department,
     priority: m.priority,
     assignee: m.assignee,
@@ -351,6 +358,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const from = m.department;
       const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: now(), actor, reason, category })));
       m.category = category;
+      // A person has decided the category: routing may go ahead (the main loop assigns on the wake-up).
+      m.needsHumanTriage = false;
       if (r.moved) await requeue(r.department, from);
       changed();
       syncSearchAttributes();
@@ -361,7 +370,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
         allow('recategorize', actor);
         nonEmpty('category', category);
         nonEmpty('reason', reason);
-        if (category === m.category) throw refuse(INVALID_ARGUMENT, `already ${category}`, 'category');
+        // Confirming triage's guess is a correction to the same category; otherwise that changes nothing.
+        if (category === m.category && !m.needsHumanTriage) throw refuse(INVALID_ARGUMENT, `already ${category}`, 'category');
       },
     },
   );
@@ -372,6 +382,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       const from = m.department;
       const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: now(), actor, reason, department, category: m.category })));
       m.category = moved?.category ?? m.category;
+      m.needsHumanTriage = false; // a person chose where it belongs
       await requeue(department, from);
       changed();
       syncSearchAttributes();
@@ -581,13 +592,14 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   async function openPhase(): Promise<void> {
     while (OPEN.includes(m.status)) {
       await releaseIfAsked();
-      if (m.status === 'triaged') await tryAssign();
+      if (m.status === 'triaged' && !m.needsHumanTriage) await tryAssign();
       if (!OPEN.includes(m.status)) break;
       const due = await fireDueTiers();
       const unassignedAt = await escalateIfUnassigned();
       if (!OPEN.includes(m.status)) break;
       // Waiting in the queue: re-check on a timer (the safety net), at the next shift start, or when woken.
-      const queued = m.status === 'triaged' ? [Date.now() + QUEUE_RECHECK_MS, m.nextShiftAt ?? Infinity, unassignedAt ?? Infinity] : [];
+      // Waiting for a supervisor's category there is no queue to re-check, only the unassigned escalation.
+      const queued = m.status !== 'triaged' ? [] : m.needsHumanTriage ? [unassignedAt ?? Infinity] : [Date.now() + QUEUE_RECHECK_MS, m.nextShiftAt ?? Infinity, unassignedAt ?? Infinity];
       const wakeAt = Math.min(due ?? Infinity, ...queued);
       const seen = version;
       const info = workflowInfo();
@@ -673,6 +685,8 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       sla: triage.sla,
       unassignedEscalationMs: triage.unassignedEscalationMs,
       queuedAtMs: Date.now(),
+      // Runs recorded before the patch never had this field in triage's result, and route as they did.
+      needsHumanTriage: latest && triage.needsHumanTriage === true,
     });
     changed();
     syncSearchAttributes();

@@ -20,6 +20,7 @@ import { actionRoutes } from './routes/actions';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
+import { taxonomyRoutes } from './routes/taxonomy';
 import { privacyRoutes } from './routes/privacy';
 import { historyRoutes, type HistoryRouteDeps } from './routes/history';
 import { channelRoutes } from './routes/channels';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(outboxRoutes({ db: deps.database.db }));
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));
+  await app.register(taxonomyRoutes({ db: deps.database.db }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   await app.register(privacyRoutes({ db: deps.database.db }));
   await app.register(analyticsRoutes({ db: deps.database.db }));

@@ -16,7 +16,9 @@ import { startOutboxRelay } from '../notify/deliver';
 import { createSenders } from '../notify/senders';
 import { loadSlaPolicy } from '../sla/policy';
 import { loadRoutingFile } from '../routing/routing-file';
-import { compileRules, loadTriageRules } from '../triage/rules';
+import { loadTriageRules } from '../triage/rules';
+import { seedTaxonomy } from '../db/queries/taxonomy';
+import { loadTaxonomyFile } from '../taxonomy/taxonomy';
 import { connectWorker } from '../temporal/connection';
 import { ensureDetectorSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
@@ -27,6 +29,7 @@ export async function prepareDatabase(config: Config): Promise<Database> {
   const database = await openDatabase({ url: config.database.url, pgliteDir: pgliteDirFor(config.dataDir), poolSize: config.database.poolSize });
   await database.migrate();
   await seedRouting(database.db, loadRoutingFile(config.files.routing));
+  await seedTaxonomy(database.db, loadTaxonomyFile(config.files.taxonomy));
   await seedArticles(database.db, loadSeedArticles());
   return database;
 }
@@ -37,7 +40,8 @@ const ROLLUP_VACUUM_EVERY_MS = 30_000;
 /** Builds the complaint worker with every dependency wired from config. */
 export async function startWorker(config: Config, address: string, database: Database, client: Client): Promise<{ worker: Worker; running: Promise<void> }> {
   const routing = loadRoutingFile(config.files.routing);
-  const rules = compileRules(loadTriageRules(config.files.triageRules));
+  const triageRules = loadTriageRules(config.files.triageRules);
+  const taxonomySeed = loadTaxonomyFile(config.files.taxonomy);
   const models = await loadModels();
   const connection = await connectWorker(config.temporal, address);
   const senders = createSenders(config);
@@ -46,8 +50,9 @@ export async function startWorker(config: Config, address: string, database: Dat
     namespace: config.temporal.namespace,
     deps: {
       db: database.db,
-      rules,
-      modelCategories: rules.modelCategories,
+      triageRules,
+      taxonomySeed,
+      confidenceThreshold: config.triage.confidenceThreshold,
       models,
       defaultDepartment: routing.defaultDepartment,
       slaPolicy: loadSlaPolicy(config.files.slaPolicy),

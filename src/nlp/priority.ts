@@ -24,8 +24,12 @@ export interface PriorityRules {
   repeat: { levels: { atLeast: number; raiseTo: Priority }[] };
   /** Negative sentiment: any negative lifts to `raiseTo`; strong ones (intensity ≥) to `strongRaiseTo`. */
   negative: { raiseTo: Priority; strongIntensity: number; strongRaiseTo: Priority };
-  /** Intents that put money or access at risk right now. */
-  urgentIntents: { labels: string[]; raiseTo: Priority };
+  /**
+   * Intents that put money or access at risk right now. The intent model knows banking only (banking77):
+   * it counts when at least `minConfidence` sure and the text is about banking (see triage.ts), so a
+   * telecom outage classified as a card problem raises nothing.
+   */
+  urgentIntents: { labels: string[]; raiseTo: Priority; minConfidence: number };
   /** With this many distinct signals at P2 or above, go one level higher. */
   stackAt: number;
 }
@@ -60,6 +64,7 @@ export const DEFAULT_PRIORITY_RULES: PriorityRules = {
   urgentIntents: {
     labels: ['lost_or_stolen_card', 'compromised_card', 'card_swallowed', 'cash_withdrawal_not_recognised', 'card_payment_not_recognised', 'transaction_charged_twice', 'lost_or_stolen_phone', 'declined_transfer', 'refund'],
     raiseTo: 'P2',
+    minConfidence: 0.5,
   },
   stackAt: 3,
 };
@@ -69,6 +74,10 @@ export interface PrioritySignals {
   text: string;
   sentiment: { label: 'negative' | 'neutral' | 'positive'; intensity: number };
   intent: string;
+  /** The intent model's confidence; undefined for a caller that vouches for the label. */
+  intentConfidence?: number;
+  /** False when the text lies outside the intent model's domain (its label then raises nothing). */
+  intentInDomain?: boolean;
   customerTags?: string[];
   priorComplaints?: number;
 }
@@ -143,7 +152,8 @@ export function decidePriority(signals: PrioritySignals, rules: PriorityRules = 
     const strong = signals.sentiment.intensity >= rules.negative.strongIntensity;
     fire(`${strong ? 'strong_negative_sentiment' : 'negative_sentiment'}:${signals.sentiment.intensity.toFixed(2)}`, strong ? rules.negative.strongRaiseTo : rules.negative.raiseTo);
   }
-  if (rules.urgentIntents.labels.includes(signals.intent)) fire(`urgent_intent:${signals.intent}`, rules.urgentIntents.raiseTo);
+  const intentTrusted = signals.intentInDomain !== false && (signals.intentConfidence ?? 1) >= rules.urgentIntents.minConfidence;
+  if (intentTrusted && rules.urgentIntents.labels.includes(signals.intent)) fire(`urgent_intent:${signals.intent}`, rules.urgentIntents.raiseTo);
   if (serious >= rules.stackAt && rank > 1) {
     rank -= 1;
     reasons.push(`combined_signals:${serious}`);

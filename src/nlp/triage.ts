@@ -35,8 +35,10 @@ export interface TriageInput {
 export interface TriageResult {
   language: Language;
   category: { label: string; confidence: number; model: string };
-  intent: { label: string; confidence: number };
+  /** `inDomain`: the label comes from a model of this text's domain (banking77 for English) or rules (Chinese). */
+  intent: { label: string; confidence: number; inDomain: boolean };
   sentiment: { label: 'negative' | 'neutral' | 'positive'; score: number; intensity: number };
+  /** The airline complaint reason: only for an English, negative complaint about air travel, when confident. */
   reason?: { label: string; confidence: number };
   priority: Priority;
   priorityReasons: string[];
@@ -62,6 +64,25 @@ export async function loadModels(dir: string = SHIPPED_MODELS_DIR): Promise<Tria
   const loaded = await Promise.all(keys.map((k) => loadModel(join(dir, FILES[k]))));
   return Object.fromEntries(keys.map((k, i) => [k, loaded[i]])) as unknown as TriageModels;
 }
+
+/**
+ * The English intent model was trained on banking77 and the reason model on tweets to US airlines: each
+ * is trusted only on text of its own domain, told by these words (whole words, case-insensitive).
+ * Elsewhere their labels are noise (a telecom outage read as `wrong_exchange_rate_for_cash_withdrawal`).
+ */
+export const MODEL_DOMAINS = {
+  banking: ['bank', 'banking', 'card', 'debit', 'credit', 'atm', 'account', 'transfer', 'transferred', 'payment', 'pin', 'withdrawal', 'withdraw', 'cash', 'balance', 'exchange rate', 'top up', 'top-up', 'transaction', 'statement', 'iban', 'wallet', 'apple pay', 'google pay', 'savings', 'checking', 'loan', 'mortgage'],
+  airline: ['flight', 'flights', 'airline', 'airlines', 'airport', 'boarding', 'gate', 'luggage', 'baggage', 'checked bag', 'pilot', 'crew', 'flight attendant', 'layover', 'plane', 'aircraft', 'fly', 'flew', 'flying', 'rebooked', 'rebook', 'cancelled flight', 'miles', 'tarmac'],
+} as const;
+/** The reason model's label is kept only at this confidence or more. */
+export const REASON_MIN_CONFIDENCE = 0.5;
+
+const domainPatterns = Object.fromEntries(
+  Object.entries(MODEL_DOMAINS).map(([d, words]) => [d, new RegExp(`(?<![a-z0-9])(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![a-z0-9])`)]),
+) as Record<keyof typeof MODEL_DOMAINS, RegExp>;
+
+/** Whether the text speaks of the model's domain. */
+export const inModelDomain = (text: string, domain: keyof typeof MODEL_DOMAINS): boolean => domainPatterns[domain].test(text.toLowerCase());
 
 const round = (x: number, places = 4) => Math.round(x * 10 ** places) / 10 ** places;
 
@@ -118,15 +139,15 @@ export function triageText(models: TriageModels, input: TriageInput): TriageResu
   const cat = classify(categoryModel);
   const intent =
     lang === 'en'
-      ? (({ label, confidence }) => ({ label, confidence: round(confidence) }))(classify(models.intentEn))
-      : classifyZhIntent(text);
+      ? (({ label, confidence }) => ({ label, confidence: round(confidence), inDomain: inModelDomain(text, 'banking') }))(classify(models.intentEn))
+      : { ...classifyZhIntent(text), inDomain: true };
   const sentimentModel = lang === 'en' ? models.sentimentEn : models.sentimentZh;
   const s = readSentiment(sentimentModel, classify(sentimentModel), lang);
   const intensity = sentimentIntensity(Math.abs(s.score), intensityCues(text, lang, lang === 'en' ? memo.englishSurface : undefined));
   const sentiment = { label: s.label, score: round(s.score), intensity };
 
   const decision = decidePriority(
-    { text, sentiment, intent: intent.label, customerTags: input.customerTags ?? [], priorComplaints: input.priorComplaints ?? 0 },
+    { text, sentiment, intent: intent.label, intentConfidence: intent.confidence, intentInDomain: intent.inDomain, customerTags: input.customerTags ?? [], priorComplaints: input.priorComplaints ?? 0 },
     resolveRules(input.rules),
   );
   const terms = scoreTerms(text, lang, categoryModel, lang === 'en' ? memo.englishSurface : undefined);
@@ -140,9 +161,9 @@ export function triageText(models: TriageModels, input: TriageInput): TriageResu
     keywords: terms.slice(0, 5).map((t) => t.term),
     summary: summarize(input.body.trim() ? input.body : text, terms, lang === 'zh' ? 60 : 120),
   };
-  if (lang === 'en' && sentiment.label === 'negative') {
+  if (lang === 'en' && sentiment.label === 'negative' && inModelDomain(text, 'airline')) {
     const r = classify(models.reasonEn);
-    result.reason = { label: r.label, confidence: round(r.confidence) };
+    if (r.confidence >= REASON_MIN_CONFIDENCE) result.reason = { label: r.label, confidence: round(r.confidence) };
   }
   return result;
 }

@@ -27,7 +27,8 @@ const routingSchema = z
           id: slug,
           name: z.string().min(1),
           nameZh: z.string().min(1).optional(),
-          categories: z.array(z.string().min(1)).default([]),
+          /** No longer read: the taxonomy maps categories to departments (refused below, with the reason). */
+          categories: z.unknown().optional(),
           escalationContacts: z.partialRecord(z.enum(['1', '2', '3']), z.array(z.string().min(1))).default({}),
           calendar: shiftSchema.optional(),
         }),
@@ -52,6 +53,9 @@ const routingSchema = z
   })
   .superRefine((r, ctx) => {
     const ids = new Set(r.departments.map((d) => d.id));
+    r.departments.forEach((d, i) => {
+      if (d.categories !== undefined) ctx.addIssue({ code: 'custom', path: ['departments', i, 'categories'], message: 'departments no longer list categories: each category names its department in the taxonomy (TAXONOMY_FILE)' });
+    });
     if (!ids.has(r.defaultDepartment)) ctx.addIssue({ code: 'custom', path: ['defaultDepartment'], message: `no department "${r.defaultDepartment}"` });
     r.handlers.forEach((h, i) => {
       if (!ids.has(h.department)) ctx.addIssue({ code: 'custom', path: ['handlers', i, 'department'], message: `no department "${h.department}"` });

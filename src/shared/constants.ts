@@ -41,7 +41,7 @@ export const ROLES = ['integrator', 'agent', 'supervisor', 'auditor', 'admin'] a
 export type Role = (typeof ROLES)[number];
 
 /** The category every complaint falls back to when neither rules nor models recognise it. */
-export const FALLBACK_CATEGORY = 'general';
+export const FALLBACK_CATEGORY = 'other';
 
 /** The workflow type name the API starts by name (the API never imports workflow code). */
 export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';

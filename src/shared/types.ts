@@ -46,6 +46,12 @@ export interface TriageOutcome {
   summary: string;
   /** Which rule or model decided the category, for the auditor. */
   decidedBy: string;
+  /** Confidence in the category (1 when a rule decided it). */
+  confidence?: number;
+  /** Best guess below the threshold: the workflow routes nothing until a supervisor confirms the category. */
+  needsHumanTriage?: boolean;
+  /** The taxonomy version the category comes from. */
+  taxonomyVersion?: number;
   /** The SLA policy this complaint is held to, pinned at triage (recorded in history, so a later
    *  change of the policy file never moves the deadlines of complaints already running). */
   sla: SlaPolicy;
@@ -75,6 +81,8 @@ export interface ComplaintState {
   id: string;
   status: ComplaintStatus;
   category?: string;
+  /** Waiting for a supervisor to confirm the category (see TriageOutcome.needsHumanTriage). */
+  needsHumanTriage?: boolean;
   department?: string;
   priority?: Priority;
   assignee?: string | null;

@@ -24,7 +24,11 @@ async function submit(body: string): Promise<string> {
 
 describe('departments and handlers admin API', () => {
   it('creates, lists and changes them, validated, admin only', async () => {
-    expect((await call('POST', '/v1/departments', 'admin', { id: 'vip', name: 'VIP desk', categories: ['vip'] })).statusCode).toBe(201);
+    expect((await call('POST', '/v1/departments', 'admin', { id: 'vip', name: 'VIP desk' })).statusCode).toBe(201);
+    // Which categories a department serves is the taxonomy's to say (PUT /v1/taxonomy), not the department's.
+    const withCategories = await call('POST', '/v1/departments', 'admin', { id: 'vip2', name: 'VIP desk', categories: ['vip'] });
+    expect(withCategories.statusCode).toBe(400);
+    expect(JSON.stringify(withCategories.json().error.details)).toMatch(/categories/);
     expect((await call('POST', '/v1/departments', 'admin', { id: 'vip', name: 'again' })).statusCode).toBe(409);
     expect((await call('POST', '/v1/departments', 'supervisor', { id: 'x', name: 'x' })).statusCode).toBe(403);
     const bad = await call('POST', '/v1/handlers', 'admin', { id: 'h-new', name: 'New', department: 'nowhere', languages: ['en'], capacity: 3 });
@@ -47,7 +51,7 @@ describe('departments and handlers admin API', () => {
 
 describe('redistribution', () => {
   it('deactivating a handler with 5 open complaints moves all 5 to others within seconds', async () => {
-    expect((await call('POST', '/v1/handlers', 'admin', { id: 'h-temp', name: 'Temp', department: 'customer-care', skills: ['service', 'general'], languages: ['en', 'zh'], capacity: 10 })).statusCode).toBe(201);
+    expect((await call('POST', '/v1/handlers', 'admin', { id: 'h-temp', name: 'Temp', department: 'customer-care', skills: ['service_attitude', 'other'], languages: ['en', 'zh'], capacity: 10 })).statusCode).toBe(201);
     const ids: string[] = [];
     for (let k = 0; k < 5; k++) {
       const id = await submit(`Nobody helped me at the desk (${k})`);
@@ -70,7 +74,7 @@ describe('redistribution', () => {
   });
 
   it('a capacity cut releases the newest complaints beyond the new capacity', async () => {
-    expect((await call('POST', '/v1/handlers', 'admin', { id: 'h-cut', name: 'Cut', department: 'customer-care', skills: ['service', 'general'], languages: ['en'], capacity: 10 })).statusCode).toBe(201);
+    expect((await call('POST', '/v1/handlers', 'admin', { id: 'h-cut', name: 'Cut', department: 'customer-care', skills: ['service_attitude', 'other'], languages: ['en'], capacity: 10 })).statusCode).toBe(201);
     const ids: string[] = [];
     for (let k = 0; k < 3; k++) {
       const id = await submit(`The staff ignored me (${k})`);
@@ -137,7 +141,7 @@ describe('category corrections', () => {
     expect(moved).toMatchObject({ category: 'billing', department: 'billing' });
     expect(['h-li', 'h-carol']).toContain(moved.assignee);
     const examples = await stack.database.db.select().from(trainingExamples).where(eq(trainingExamples.complaintId, id));
-    expect(examples).toEqual([expect.objectContaining({ task: 'category', label: 'billing', previousLabel: 'account', actor: 'dev-supervisor' })]);
+    expect(examples).toEqual([expect.objectContaining({ task: 'category', label: 'billing', previousLabel: 'service_attitude', actor: 'dev-supervisor' })]);
   });
 });
 

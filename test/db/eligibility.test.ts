@@ -32,10 +32,10 @@ describe('eligibility rules', () => {
     await database.db.update(handlers).set({ active: false }).where(eq(handlers.id, 'h-carol'));
     for (let k = 0; k < 3; k++) expect(await assign((await triaged()).id)).toBe('h-li');
     await database.db.update(handlers).set({ active: true }).where(eq(handlers.id, 'h-carol'));
-    await database.db.update(handlers).set({ skills: ['refunds'] }).where(eq(handlers.id, 'h-li'));
+    await database.db.update(handlers).set({ skills: ['disputes'] }).where(eq(handlers.id, 'h-li'));
     expect(await assign((await triaged()).id)).toBe('h-carol');
-    expect(await assign((await triaged()).id, 'refunds')).toBe('h-li');
-    await database.db.update(handlers).set({ skills: ['billing'] }).where(eq(handlers.id, 'h-li'));
+    expect(await assign((await triaged()).id, 'disputes')).toBe('h-li');
+    await database.db.update(handlers).set({ skills: ['billing', 'refunds'] }).where(eq(handlers.id, 'h-li'));
   });
 });
 

@@ -3,6 +3,8 @@ import postgres from 'postgres';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/client';
 import { seedRouting } from '../../src/db/queries/routing';
+import { seedTaxonomy } from '../../src/db/queries/taxonomy';
+import { loadTaxonomyFile, type Taxonomy } from '../../src/taxonomy/taxonomy';
 import { loadRoutingFile, type RoutingFile } from '../../src/routing/routing-file';
 
 export interface TestDatabase extends Database {
@@ -15,7 +17,7 @@ export interface TestDatabase extends Database {
  * DATABASE_URL when set (CI), else an in-memory PGlite. Nothing is shared between files.
  * `migrations` migrates from another folder (an earlier schema, to test a migration on data).
  */
-export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(), migrations?: string): Promise<TestDatabase> {
+export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(), migrations?: string, taxonomy: Taxonomy | null = loadTaxonomyFile()): Promise<TestDatabase> {
   const url = loadConfig().database.url;
   let database: Database;
   let drop = async (): Promise<void> => {};
@@ -35,6 +37,8 @@ export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(
   }
   await database.migrate(migrations);
   await seedRouting(database.db, routing);
+  // An earlier schema (a migration test) has no taxonomy table yet; the caller seeds after migrating on.
+  if (taxonomy && !migrations) await seedTaxonomy(database.db, taxonomy);
   return {
     ...database,
     async dispose() {

@@ -10,7 +10,8 @@ import { KnowledgeBase } from '../../src/kb/knowledge-base';
 import { loadModels, type TriageModels } from '../../src/nlp';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
-import { compileRules, loadTriageRules } from '../../src/triage/rules';
+import { loadTriageRules } from '../../src/triage/rules';
+import { loadTaxonomyFile } from '../../src/taxonomy/taxonomy';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { Senders } from '../../src/notify/deliver';
@@ -46,17 +47,21 @@ export interface TestStack {
 
 let models: Promise<TriageModels> | undefined;
 
-/** Activity dependencies as the real worker wires them (the shipped models load once per test file). */
-export async function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}) {
+/**
+ * Activity dependencies as the real worker wires them (the shipped models load once per test file). The
+ * confidence threshold is 0 unless a test asks for one: the lifecycle scenarios are about what happens
+ * after routing, and their short texts would otherwise wait for a supervisor (needsHumanTriage).
+ */
+export async function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}, confidenceThreshold = 0) {
   models ??= loadModels();
-  const rules = compileRules(loadTriageRules());
   return {
     models: await models,
-    modelCategories: rules.modelCategories,
+    triageRules: loadTriageRules(),
+    taxonomySeed: loadTaxonomyFile(),
+    confidenceThreshold,
     unassignedEscalationMs: loadRoutingFile().unassignedEscalationAfter,
     wakeComplaints,
     db: database.db,
-    rules,
     defaultDepartment: loadRoutingFile().defaultDepartment,
     slaPolicy: loadSlaPolicy(slaPolicyFile),
     surveySecret: TEST_SURVEY_SECRET,
@@ -75,7 +80,10 @@ export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
  * server, and the HTTP app (driven through `inject`).
  */
-export async function startTestStack(name: string, opts: { senders?: Senders; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger'] } = {}): Promise<TestStack> {
+export async function startTestStack(
+  name: string,
+  opts: { senders?: Senders; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger']; confidenceThreshold?: number } = {},
+): Promise<TestStack> {
   quietRuntime();
   const address = inject('temporalAddress');
   const taskQueue = uniqueTaskQueue(name);
@@ -88,7 +96,7 @@ export async function startTestStack(name: string, opts: { senders?: Senders; ch
     namespace: 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client))), ...(opts.senders ? { senders: opts.senders } : {}) },
+    deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client), opts.confidenceThreshold)), ...(opts.senders ? { senders: opts.senders } : {}) },
   });
   const running = worker.run();
   const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger });

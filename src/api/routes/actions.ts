@@ -9,6 +9,8 @@ import type { Actor, ComplaintState } from '../../shared/types';
 import type { Db } from '../../db/client';
 import { actionKeyResult, claimActionKey } from '../../db/queries/action-keys';
 import type { ComplaintRow } from '../../db/schema';
+import { getTaxonomy } from '../../db/queries/taxonomy';
+import { hasCategory } from '../../taxonomy/taxonomy';
 import {
   assignUpdate,
   awaitCustomerUpdate,
@@ -48,6 +50,16 @@ interface ActionSpec<B extends z.ZodType> {
   update: UpdateDefinition<ActionResult, [never]>;
   /** Extra checks on who may do what, beyond the role. */
   guard?: (actor: Actor, body: z.infer<B>, live: ComplaintState | undefined, row: ComplaintRow) => void;
+  /** Checks of the body against stored settings (the taxonomy), before anything reaches the workflow. */
+  check?: (db: Db, body: z.infer<B>) => Promise<void>;
+}
+
+/** A category correction must name a category of the taxonomy in force (the value is not echoed back). */
+async function knownCategory(db: Db, body: { category: string }): Promise<void> {
+  const t = await getTaxonomy(db);
+  if (t && !hasCategory(t.document, body.category)) {
+    throw new AppError('VALIDATION_FAILED', 'Unknown category.', [{ path: 'body.category', message: `not a category of taxonomy version ${t.version} (GET /v1/taxonomy lists them)` }]);
+  }
 }
 
 const spec = <B extends z.ZodType>(s: ActionSpec<B>) => s as unknown as ActionSpec<z.ZodType>;
@@ -68,7 +80,15 @@ const ACTIONS = [
     },
   }),
   spec({ path: 'priority', summary: 'Change the priority; SLA targets follow from the original start', roles: ['supervisor'], agentOwn: false, body: actionBodies.priority, update: reprioritizeUpdate as never }),
-  spec({ path: 'category', summary: 'Correct the category (kept as a training example; re-routes when another department serves it)', roles: ['supervisor'], agentOwn: false, body: actionBodies.category, update: recategorizeUpdate as never }),
+  spec({
+    path: 'category',
+    summary: 'Correct or confirm the category (one of GET /v1/taxonomy; kept as a training example; re-routes when another department serves it; confirming the same category routes a complaint that needsHumanTriage)',
+    roles: ['supervisor'],
+    agentOwn: false,
+    body: actionBodies.category,
+    update: recategorizeUpdate as never,
+    check: knownCategory,
+  }),
   spec({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate as never }),
   spec({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate as never }),
   spec({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate as never }),
@@ -118,6 +138,7 @@ export const actionRoutes =
     const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, 422: errorResponse, ...authErrors };
     const withKey = keyed(db);
 
+
     for (const a of ACTIONS) {
       app.post(
         `/v1/complaints/:id/${a.path}`,
@@ -127,20 +148,21 @@ export const actionRoutes =
           const { row, live } = await lookup(req.params.id, actor);
           const args = { ...(req.body as object), actor };
           const update = a.update as UpdateDefinition<ActionResult, [unknown]>;
-          const checked = (): void => {
+          const checked = async (): Promise<void> => {
             if (a.agentOwn && actor.role === 'agent' && (live?.assignee ?? row.assignee) !== actor.subject) {
               throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
             }
             a.guard?.(actor, req.body, live, row);
+            await a.check?.(db, req.body);
           };
           const key = req.headers['idempotency-key'];
           if (key === undefined) {
-            checked();
+            await checked();
             return engine.update(row.id, update, args);
           }
           // The guards run only when the action runs: a retry whose first call succeeded gets its outcome
           // even though the action has since changed what the guards see (an agent's own transfer, say).
-          return withKey(row.id, a.path, key, actor, req.body, (updateId) => (checked(), engine.updateOnce(row.id, updateId, update, args)));
+          return withKey(row.id, a.path, key, actor, req.body, async (updateId) => (await checked(), engine.updateOnce(row.id, updateId, update, args)));
         },
       );
     }

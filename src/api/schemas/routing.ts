@@ -11,12 +11,11 @@ const departmentFields = z.object({
   id: slug,
   name: z.string().trim().min(1).max(200),
   nameZh: z.string().trim().min(1).max(200).optional(),
-  categories: labels,
   escalationContacts: contacts,
   calendar: shiftSchema.nullable().optional(),
 });
 export const departmentCreate = departmentFields
-  .extend({ categories: labels.default([]), escalationContacts: contacts.default({}) })
+  .extend({ escalationContacts: contacts.default({}) })
   .strict()
   .meta({ id: 'DepartmentCreate' });
 export const departmentPatch = departmentFields.omit({ id: true }).partial().strict();
@@ -26,7 +25,7 @@ export const departmentView = z
     id: z.string(),
     name: z.string(),
     nameZh: z.string().nullable(),
-    categories: z.array(z.string()),
+    categories: z.array(z.string()).meta({ description: 'the categories the taxonomy assigns to this department (change them with PUT /v1/taxonomy)' }),
     escalationContacts: z.record(z.string(), z.array(z.string())),
     calendar: z.object({ timeZone: z.string(), hours: z.record(z.string(), z.array(z.string())), holidays: z.array(z.string()) }).nullable(),
   })

@@ -187,6 +187,7 @@ export interface ComplaintFilters {
   channel?: string;
   customerId?: string;
   breached?: boolean;
+  needsHumanTriage?: boolean;
   submittedBy?: string;
   q?: string;
   createdFrom?: Date;
@@ -215,6 +216,7 @@ function filterConditions(f: ComplaintFilters): SQL[] {
     f.channel !== undefined ? eq(complaints.channel, f.channel) : undefined,
     f.customerId !== undefined ? eq(complaints.customerId, f.customerId) : undefined,
     f.breached !== undefined ? eq(complaints.breached, f.breached) : undefined,
+    f.needsHumanTriage !== undefined ? eq(complaints.needsHumanTriage, f.needsHumanTriage) : undefined,
     f.submittedBy !== undefined ? eq(complaints.submittedBy, f.submittedBy) : undefined,
     f.createdFrom && gte(complaints.createdAt, f.createdFrom),
     f.createdTo && lte(complaints.createdAt, f.createdTo),

@@ -16,7 +16,8 @@ export async function seedRouting(db: Db, file: RoutingFile): Promise<boolean> {
     const [{ n }] = (await tx.select({ n: count() }).from(departments)) as [{ n: number }];
     if (n > 0) return false;
     await tx.insert(departments).values(
-      file.departments.map((d) => ({ id: d.id, name: d.name, nameZh: d.nameZh ?? null, categories: d.categories, escalationContacts: d.escalationContacts, calendar: d.calendar ?? null })),
+      // categories stay empty until the taxonomy is seeded or saved: it alone says which department serves what.
+      file.departments.map((d) => ({ id: d.id, name: d.name, nameZh: d.nameZh ?? null, categories: [], escalationContacts: d.escalationContacts, calendar: d.calendar ?? null })),
     );
     if (file.handlers.length > 0) {
       await tx.insert(handlers).values(

@@ -26,6 +26,12 @@ export const complaints = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     language: text('language'),
     category: text('category'),
+    /** Triage's confidence in the category (1 when a rule decided it). */
+    categoryConfidence: real('category_confidence'),
+    /** The category is triage's best guess below TRIAGE_CONFIDENCE_THRESHOLD: not routed until a supervisor confirms it. */
+    needsHumanTriage: boolean('needs_human_triage').notNull().default(false),
+    /** The taxonomy version the complaint was triaged under. */
+    taxonomyVersion: integer('taxonomy_version'),
     intent: text('intent'),
     priority: text('priority'),
     priorityReasons: jsonb('priority_reasons').$type<string[]>().notNull().default([]),
@@ -77,6 +83,8 @@ export const complaints = pgTable(
     index('complaints_department_created_idx').on(t.department, t.createdAt),
     // Similar complaints: a term-set match through GIN, without PostgreSQL's parser (it cannot segment Chinese).
     index('complaints_search_terms_idx').using('gin', sql`array_to_tsvector(${t.searchTerms})`),
+    // The supervisors' triage queue: few rows, read newest first.
+    index('complaints_needs_human_triage_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`${t.needsHumanTriage}`),
     index('complaints_external_ref_idx').on(t.channel, t.externalRef).where(sql`${t.externalRef} is not null`),
   ],
 );

@@ -10,3 +10,4 @@ export * from './alerts';
 export * from './kb-articles';
 export * from './complaint-daily-stats';
 export * from './action-keys';
+export * from './taxonomy-versions';
