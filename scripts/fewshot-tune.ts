@@ -28,6 +28,9 @@ const CONFIGS: Record<string, FewShotOptions> = {
   'ridge-a1-s5-mix0.7': { embeddingWeight: 0.7, ridgeAlpha: 1, ridgeScale: 5, calibrationFolds: 0 },
   'ridge-a1-s20-mix0.7': { embeddingWeight: 0.7, ridgeAlpha: 1, ridgeScale: 20, calibrationFolds: 0 },
   'ridge-a1-names': { embeddingWeight: 1, ridgeAlpha: 1, calibrationFolds: 0, labelTexts: {} },
+  // The defaults (FEWSHOT_DEFAULTS: names weight 3, mix 0.5, ridge alpha 1, scale 10), calibrated by 5 folds.
+  chosen: { labelTexts: {} },
+  'chosen-uncalibrated': { labelTexts: {}, calibrationFolds: 0 },
   'names-mix0.5': { embeddingWeight: 0.5, calibrationFolds: 0, labelTexts: {} },
   'names-mix0.35': { embeddingWeight: 0.35, calibrationFolds: 0, labelTexts: {} },
   'names3-mix0.5': { embeddingWeight: 0.5, calibrationFolds: 0, labelTexts: {}, labelTextWeight: 3 },
@@ -49,8 +52,8 @@ for (const task of tasks) {
       options.labelTexts = Object.fromEntries([...new Set(fit.map((r) => r.label))].map((l) => [l, [l.replaceAll('_', ' ')]]));
     }
     const started = performance.now();
-    const r = await evaluateFewShot(fit, val, embedder, { shots: Number(values.shots), seeds: Number(values.seeds), options });
-    console.log(`${task.padEnd(16)} ${name.padEnd(12)} val accuracy ${r.accuracy.toFixed(4)} macro-F1 ${r.macroF1.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    const r = await evaluateFewShot(fit, val, embedder, { shots: Number(values.shots), seeds: Number(values.seeds), options, labelNames: false });
+    console.log(`${task.padEnd(16)} ${name.padEnd(12)} val accuracy ${r.accuracy.toFixed(4)} macro-F1 ${r.macroF1.toFixed(4)} ECE ${r.ece.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
 await embedder.release();

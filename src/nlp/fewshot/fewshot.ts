@@ -57,7 +57,7 @@ export interface FewShotOptions {
 }
 
 export const FEWSHOT_DEFAULTS: Required<Omit<FewShotOptions, 'labelTexts'>> = {
-  embeddingWeight: 0.7,
+  embeddingWeight: 0.5,
   denseModel: 'ridge',
   ridgeAlpha: 1,
   ridgeScale: 10,
@@ -67,7 +67,7 @@ export const FEWSHOT_DEFAULTS: Required<Omit<FewShotOptions, 'labelTexts'>> = {
   sparseL2: 1e-6,
   sparseEpochs: 20,
   sparseLearningRate: 0.1,
-  labelTextWeight: 1,
+  labelTextWeight: 3,
   calibrationFolds: 5,
   seed: 19,
 };
