@@ -29,6 +29,9 @@ export async function createEncoder(modelBytes: Uint8Array, tokenizer: SentenceP
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // The arena keeps the largest activations ever seen (a 2,000-character text's) for good:
+    // without it RSS grew 75 MB instead of 98 MB over 300 texts, at the same speed within noise.
+    enableCpuMemArena: false,
     executionProviders: ['cpu'],
   });
   const output = session.outputNames[0]!;
