@@ -1,6 +1,7 @@
 import type { Db } from '../src/db/client';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { TriageModels } from '../src/nlp';
+import type { Embedder } from '../src/nlp/embedding';
 import type { Senders } from '../src/notify/deliver';
 import type { TriageRules } from '../src/triage/rules';
 import type { Taxonomy } from '../src/taxonomy/taxonomy';
@@ -14,6 +15,7 @@ import { createPersistActivities } from './persist';
 import { createRetentionActivities } from './retention';
 import { createRoutingActivities } from './routing';
 import { createSurveyActivities } from './survey';
+import { createLearningActivities } from './taxonomy-learning';
 import { createTriageActivities } from './triage';
 
 /** Everything activities need, built once by the worker and injected (tests build their own). */
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   confidenceThreshold: number;
   /** The trained classifiers, loaded once at worker start. */
   models: TriageModels;
+  /** The multilingual sentence encoder, loaded once at worker start: the taxonomy classifier's input. */
+  embedder?: Embedder;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
   surveySecret: string;
@@ -54,6 +58,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createDetectorActivities(deps),
     ...createKbActivities(deps),
+    ...createLearningActivities(deps),
   };
 }
 

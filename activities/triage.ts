@@ -5,11 +5,13 @@ import { departmentServing, getDepartment } from '../src/db/queries/routing';
 import { currentTaxonomyVersion, getTaxonomy, seedTaxonomy } from '../src/db/queries/taxonomy';
 import { complaints } from '../src/db/schema';
 import type { TriageModels } from '../src/nlp';
+import type { Embedder } from '../src/nlp/embedding';
 import type { Language } from '../src/shared/constants';
 import { resolveTargets } from '../src/shared/sla-clock';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
-import { decideTriage, triageContext, type TriageContext } from '../src/triage/decide';
+import { decideTriage, predictTaxonomy, triageContext, type TriageContext } from '../src/triage/decide';
+import { taxonomyClassifier } from './taxonomy-learning';
 import type { TriageRules } from '../src/triage/rules';
 import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import { complaintTerms, type KnowledgeBase } from '../src/kb/knowledge-base';
@@ -23,6 +25,8 @@ export interface TriageDeps {
   /** Below this category confidence the complaint waits for a supervisor instead of being routed. */
   confidenceThreshold: number;
   models: TriageModels;
+  /** The multilingual sentence encoder under the taxonomy classifier; without it, the category models decide. */
+  embedder?: Embedder;
   defaultDepartment: string;
   slaPolicy: SlaPolicy;
   unassignedEscalationMs: number;
@@ -43,12 +47,14 @@ const SYSTEM: Actor = { subject: 'triage', role: 'system' };
 /** A complaint from the same customer within this window counts as a repeat. */
 const REPEAT_WINDOW_MS = 90 * 86_400_000;
 
-export function createTriageActivities({ db, triageRules, taxonomySeed, confidenceThreshold, models, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
+export function createTriageActivities({ db, triageRules, taxonomySeed, confidenceThreshold, models, embedder, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
   let cached: TriageContext | undefined;
+  const classifierOf = embedder ? taxonomyClassifier(db, embedder) : undefined;
   /**
-   * The taxonomy in force now: one indexed read per complaint for its version, the document and the
-   * compiled rules only when the version changed. So a taxonomy saved through the API applies to the
-   * next complaint on every worker, without a restart.
+   * The taxonomy and classifier in force now: indexed reads per complaint for the taxonomy version and
+   * the active classifier's name; the document, the compiled rules and the classifier only when either
+   * changed. So a taxonomy saved through the API, or a classifier the learning loop (or an admin)
+   * swapped in, applies to the next complaint on every worker, without a restart.
    */
   async function currentContext(): Promise<TriageContext> {
     let version = await currentTaxonomyVersion(db);
@@ -56,11 +62,11 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
       await seedTaxonomy(db, taxonomySeed);
       version = (await currentTaxonomyVersion(db))!;
     }
-    if (cached?.taxonomyVersion !== version) {
-      const row = (await getTaxonomy(db, version))!;
-      cached = triageContext(triageRules, row.document, row.version, models, confidenceThreshold);
-    }
-    return cached;
+    const stale = cached?.taxonomyVersion !== version;
+    const taxonomy = stale ? (await getTaxonomy(db, version))!.document : cached!.taxonomy;
+    const classifier = classifierOf && (await classifierOf(version, taxonomy, cached?.classifier));
+    if (stale || classifier?.name !== cached?.classifier?.name) cached = triageContext(triageRules, taxonomy, version, models, confidenceThreshold, classifier);
+    return cached!;
   }
 
   /** The department the taxonomy names for the category (with its calendar); the default one if it is gone. */
@@ -85,7 +91,8 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
       const text = [req.subject, req.body].filter(Boolean).join('\n');
       const ctx = await currentContext();
       const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
-      const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
+      const prediction = await predictTaxonomy(ctx, text);
+      const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats }, prediction);
       const { category, decidedBy, priority, priorityReasons: reasons, model, needsHumanTriage, confidence } = decision;
       const department = await departmentOf(ctx, category);
       // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
@@ -122,6 +129,7 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
           categoryConfidence: confidence,
           needsHumanTriage,
           taxonomyVersion: ctx.taxonomyVersion,
+          categoryModel: decidedBy.startsWith('fewshot:') ? prediction?.model : null,
           department: outcome.department,
           priority,
           priorityReasons: reasons,
@@ -137,7 +145,7 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
           type: 'triaged',
           actor: SYSTEM,
           at: req.at,
-          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions },
+          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions, taxonomyModel: prediction },
         },
       });
       return outcome;

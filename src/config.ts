@@ -57,6 +57,8 @@ const envSchema = z.object({
   TRIAGE_RULES_FILE: optionalString,
   TAXONOMY_FILE: optionalString,
   TRIAGE_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  LEARNING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(15),
+  LEARNING_MIN_CORRECTIONS: z.coerce.number().int().min(1).max(100000).default(10),
   SLA_POLICY_FILE: optionalString,
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Complaint desk <complaints@localhost>'),
@@ -119,7 +121,7 @@ export interface Config {
   worker: { maxActivities: number; maxWorkflowTasks: number };
   files: { triageRules?: string; routing?: string; slaPolicy?: string; taxonomy?: string };
   /** A category decided below this confidence is a guess: the complaint waits for a supervisor (needsHumanTriage). */
-  triage: { confidenceThreshold: number };
+  triage: { confidenceThreshold: number; learningIntervalMinutes: number; learningMinCorrections: number };
   surveys: { secret: string; publicBaseUrl: string };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
@@ -282,7 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
     files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE, taxonomy: e.TAXONOMY_FILE },
-    triage: { confidenceThreshold: e.TRIAGE_CONFIDENCE_THRESHOLD },
+    triage: { confidenceThreshold: e.TRIAGE_CONFIDENCE_THRESHOLD, learningIntervalMinutes: e.LEARNING_INTERVAL_MINUTES, learningMinCorrections: e.LEARNING_MIN_CORRECTIONS },
     // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     logLevel: e.LOG_LEVEL,

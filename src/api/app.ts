@@ -21,6 +21,7 @@ import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
 import { taxonomyRoutes } from './routes/taxonomy';
+import { taxonomyModelRoutes } from './routes/taxonomy-models';
 import { privacyRoutes } from './routes/privacy';
 import { historyRoutes, type HistoryRouteDeps } from './routes/history';
 import { channelRoutes } from './routes/channels';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));
   await app.register(taxonomyRoutes({ db: deps.database.db }));
+  await app.register(taxonomyModelRoutes({ db: deps.database.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   await app.register(historyRoutes({ client: deps.temporal, lookup, replay: deps.replay }));
   await app.register(privacyRoutes({ db: deps.database.db }));
   await app.register(analyticsRoutes({ db: deps.database.db }));

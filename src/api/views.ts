@@ -107,6 +107,7 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     categoryConfidence: null,
     needsHumanTriage: false,
     taxonomyVersion: null,
+    categoryModel: null,
     intent: null,
     priority: null,
     priorityReasons: [],

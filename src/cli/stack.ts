@@ -12,6 +12,8 @@ import { KnowledgeBase } from '../kb/knowledge-base';
 import { loadSeedArticles, seedArticles } from '../kb/seed';
 import { every } from '../lib/periodic';
 import { loadModels } from '../nlp';
+import { loadEmbedder } from '../nlp/embedding';
+import { useModelFiles } from '../embedded/use-model';
 import { startOutboxRelay } from '../notify/deliver';
 import { createSenders } from '../notify/senders';
 import { loadSlaPolicy } from '../sla/policy';
@@ -20,7 +22,7 @@ import { loadTriageRules } from '../triage/rules';
 import { seedTaxonomy } from '../db/queries/taxonomy';
 import { loadTaxonomyFile } from '../taxonomy/taxonomy';
 import { connectWorker } from '../temporal/connection';
-import { ensureDetectorSchedule, ensureRetentionSchedule } from '../temporal/schedules';
+import { ensureDetectorSchedule, ensureLearningSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
 import { createComplaintWorker } from '../worker';
 
@@ -42,7 +44,7 @@ export async function startWorker(config: Config, address: string, database: Dat
   const routing = loadRoutingFile(config.files.routing);
   const triageRules = loadTriageRules(config.files.triageRules);
   const taxonomySeed = loadTaxonomyFile(config.files.taxonomy);
-  const models = await loadModels();
+  const [models, embedder] = await Promise.all([loadModels(), loadEmbedder(useModelFiles(process.cwd()))]);
   const connection = await connectWorker(config.temporal, address);
   const senders = createSenders(config);
   const worker = await createComplaintWorker({
@@ -54,6 +56,7 @@ export async function startWorker(config: Config, address: string, database: Dat
       taxonomySeed,
       confidenceThreshold: config.triage.confidenceThreshold,
       models,
+      embedder,
       defaultDepartment: routing.defaultDepartment,
       slaPolicy: loadSlaPolicy(config.files.slaPolicy),
       surveySecret: config.surveys.secret,
@@ -68,6 +71,7 @@ export async function startWorker(config: Config, address: string, database: Dat
   });
   await ensureRetentionSchedule(client, config.retentionDays);
   await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
+  await ensureLearningSchedule(client, config.triage.learningIntervalMinutes, config.triage.learningMinCorrections);
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
@@ -76,6 +80,7 @@ export async function startWorker(config: Config, address: string, database: Dat
     await Promise.all([relay.stop(), folder.stop()]);
     senders.email?.close();
     await connection.close();
+    await embedder.release();
   });
   return { worker, running };
 }

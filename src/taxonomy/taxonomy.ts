@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultsFile, readConfigFile } from '../lib/config-file';
+import { PRIORITIES } from '../shared/constants';
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lowercase letters, digits and "_", starting with a letter, at most 64');
 const phrase = z.union([z.string().trim().min(1).max(200), z.number()]).transform(String);
@@ -13,8 +14,14 @@ export const categorySchema = z
     description: z.string().trim().min(1).max(2000),
     /** Example complaints in any language: what the few-shot classifier learns the category from. */
     examples: z.array(z.string().trim().min(1).max(2000)).min(1).max(200),
-    /** Optional: keywords that decide the category before any model does. */
+    /** Optional: keywords that decide the category where the taxonomy classifier is unsure (or absent). */
     keywords: z.array(phrase).max(200).default([]),
+    /**
+     * Optional: the least urgent priority a complaint of this category gets once its category is sure (a
+     * rule decided it, or the classifier at or above the confidence threshold), with reason
+     * `category_floor:<id>`. A guess below the threshold raises nothing.
+     */
+    priorityFloor: z.enum(PRIORITIES).optional(),
   })
   .strict();
 

@@ -32,3 +32,20 @@ export async function ensureDetectorSchedule(client: Client, minutes: number, ta
     await client.schedule.getHandle(DETECTOR_SCHEDULE_ID).update((s) => ({ ...s, spec, action }));
   }
 }
+
+export const LEARNING_SCHEDULE_ID = 'taxonomy-learning';
+
+/**
+ * Creates the learning loop's schedule (every `minutes`: retrain once `minCorrections` corrections came
+ * in) once; a later start updates it. Overlap SKIP: one training at a time.
+ */
+export async function ensureLearningSchedule(client: Client, minutes: number, minCorrections: number, taskQueue = TASK_QUEUE): Promise<void> {
+  const action = { type: 'startWorkflow' as const, workflowType: 'taxonomyLearningWorkflow', taskQueue, args: [{ minCorrections }] };
+  const spec = { intervals: [{ every: `${minutes} minutes` }] };
+  try {
+    await client.schedule.create({ scheduleId: LEARNING_SCHEDULE_ID, spec, action, policies: { overlap: 'SKIP' } });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(LEARNING_SCHEDULE_ID).update((s) => ({ ...s, spec, action }));
+  }
+}

@@ -7,7 +7,9 @@ import { buildApp, type AppDeps } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { KnowledgeBase } from '../../src/kb/knowledge-base';
+import { useModelFiles } from '../../src/embedded/use-model';
 import { loadModels, type TriageModels } from '../../src/nlp';
+import { loadEmbedder, type Embedder } from '../../src/nlp/embedding';
 import { loadSlaPolicy } from '../../src/sla/policy';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { loadTriageRules } from '../../src/triage/rules';
@@ -46,6 +48,7 @@ export interface TestStack {
 }
 
 let models: Promise<TriageModels> | undefined;
+let embedder: Promise<Embedder> | undefined;
 
 /**
  * Activity dependencies as the real worker wires them (the shipped models load once per test file). The
@@ -54,8 +57,10 @@ let models: Promise<TriageModels> | undefined;
  */
 export async function activityDeps(database: TestDatabase, slaPolicyFile?: string, wakeComplaints: (ids: string[]) => Promise<void> = async () => {}, confidenceThreshold = 0) {
   models ??= loadModels();
+  embedder ??= loadEmbedder(useModelFiles(process.cwd()));
   return {
     models: await models,
+    embedder: await embedder,
     triageRules: loadTriageRules(),
     taxonomySeed: loadTaxonomyFile(),
     confidenceThreshold,

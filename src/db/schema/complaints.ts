@@ -32,6 +32,8 @@ export const complaints = pgTable(
     needsHumanTriage: boolean('needs_human_triage').notNull().default(false),
     /** The taxonomy version the complaint was triaged under. */
     taxonomyVersion: integer('taxonomy_version'),
+    /** The taxonomy classifier version (taxonomy_models.name) that read the complaint, when a model decided. */
+    categoryModel: text('category_model'),
     intent: text('intent'),
     priority: text('priority'),
     priorityReasons: jsonb('priority_reasons').$type<string[]>().notNull().default([]),

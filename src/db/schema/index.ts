@@ -11,3 +11,4 @@ export * from './kb-articles';
 export * from './complaint-daily-stats';
 export * from './action-keys';
 export * from './taxonomy-versions';
+export * from './taxonomy-models';
