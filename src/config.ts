@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MissingSecretsError, MIN_SECRET_LENGTH, resolveSecrets, type ResolvedSecrets, type Secrets } from './secrets';
 import { ROLES, type Role } from './shared/constants';
 
 /**
@@ -61,7 +62,10 @@ const envSchema = z.object({
   DETECTOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   CHROMIUM_PATH: optionalString,
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
-  SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SURVEY_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  ID_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  AUDIT_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  MASTER_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)').optional(),
@@ -117,6 +121,10 @@ export interface Config {
   worker: { maxActivities: number; maxWorkflowTasks: number };
   files: { triageRules?: string; routing?: string; slaPolicy?: string };
   surveys: { secret: string; publicBaseUrl: string };
+  /** Every secret of the service (see src/secrets.ts): from the environment, or generated for development. */
+  secrets: Secrets;
+  /** Which secrets a development start generated or read from DATA_DIR, for the start-up notice. */
+  secretsOrigin: Pick<ResolvedSecrets, 'generated' | 'kept' | 'file'>;
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
   /** The early-warning detector runs this often (a Temporal Schedule). */
@@ -240,8 +248,15 @@ function checkConsistency(env: Env): void {
   if (env.NODE_ENV === 'production' && !env.API_TOKENS) {
     throw new ConfigError('API_TOKENS', 'must be set in production (the dev-<role> tokens are refused there)');
   }
-  if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
-    throw new ConfigError('SURVEY_SECRET', 'must be set in production (it signs survey links)');
+}
+
+/** The secrets from the environment; production refuses to start without every one of them. */
+function secretsOf(e: Env, dataDir: string): ResolvedSecrets {
+  try {
+    return resolveSecrets({ SURVEY_SECRET: e.SURVEY_SECRET, ID_SECRET: e.ID_SECRET, AUDIT_KEY: e.AUDIT_KEY, MASTER_KEY: e.MASTER_KEY }, e.NODE_ENV === 'production', dataDir);
+  } catch (err) {
+    if (err instanceof MissingSecretsError) throw new ConfigError(err.missing[0]!, err.message);
+    throw new ConfigError('DATA_DIR', `cannot keep the development secrets under ${dataDir}: ${(err as Error).message}`);
   }
 }
 
@@ -262,9 +277,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
   const e = parsed.data;
   checkConsistency(e);
   const tokens = e.API_TOKENS ? parseApiTokens(e.API_TOKENS) : devApiTokens();
+  const dataDir = path.resolve(root, e.DATA_DIR);
+  const secrets = secretsOf(e, dataDir);
   return Object.freeze({
     env: e.NODE_ENV,
-    dataDir: path.resolve(root, e.DATA_DIR),
+    dataDir,
     temporal: buildTemporal(e, root),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, rollupFoldIntervalMs: e.ROLLUP_FOLD_INTERVAL_MS },
     api: {
@@ -278,8 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
     files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE },
-    // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
-    surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    surveys: { secret: secrets.values.SURVEY_SECRET, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    secrets: Object.freeze({ ...secrets.values }),
+    secretsOrigin: { generated: secrets.generated, kept: secrets.kept, file: secrets.file },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
     detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,
