@@ -37,6 +37,8 @@ export interface AppDeps {
   taskQueue?: string;
   /** Signs survey links; the same secret as the worker's. */
   surveySecret: string;
+  /** Keys the derivation of complaint ids from idempotency keys and channel references (ID_SECRET). */
+  idSecret: string;
   /** Replays workflow histories against the current code (see src/audit/replay.ts). */
   replay: HistoryRouteDeps['replay'];
   /** Rate limit and CORS (see src/api/hardening.ts). */
@@ -97,12 +99,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
   const lookup = createComplaintLookup(deps.database.db, engine);
-  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted });
+  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
   await app.register(actionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
-  await app.register(channelRoutes({ db: deps.database.db, engine, intake, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));
+  await app.register(channelRoutes({ db: deps.database.db, engine, intake, idSecret: deps.idSecret, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));
   await app.register(outboxRoutes({ db: deps.database.db }));
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));

@@ -13,6 +13,8 @@ export interface IntakeDeps {
   /** Resolves when the database answers; intake refuses (503) rather than start what it cannot record. */
   pingDb: () => Promise<void>;
   complaintsAccepted: { inc(labels: { channel: string; outcome: string }): void };
+  /** Keys the derivation of complaint ids (ID_SECRET). */
+  idSecret: string;
 }
 
 export interface IntakeResult {
@@ -43,9 +45,9 @@ function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): Com
  * derived from the idempotency key or the channel's own message id, so a redelivered message finds the
  * complaint it already opened instead of opening a second one.
  */
-export function createIntake({ db, engine, pingDb, complaintsAccepted }: IntakeDeps) {
+export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret }: IntakeDeps) {
   return async function submit(body: CreateComplaintBody, actor: Actor, idempotencyKey?: string): Promise<IntakeResult> {
-    const id = derivedComplaintId(actor.subject, idempotencyKey, body.channel, body.externalRef) ?? newComplaintId();
+    const id = derivedComplaintId(idSecret, actor.subject, idempotencyKey, body.channel, body.externalRef) ?? newComplaintId();
     try {
       await pingDb();
     } catch {

@@ -83,6 +83,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     tokens: config.api.tokens,
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
+    idSecret: config.secrets.ID_SECRET,
     replay: createReplayer(client),
     channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
     hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, corsOrigins: config.api.corsOrigins },

@@ -8,7 +8,10 @@ import { complaints, notifications } from '../../src/db/schema';
 import { createMailer, type Mailer } from '../../src/notify/mailer';
 import { createTwilioSenders } from '../../src/notify/twilio';
 import { startFakeTwilio, startSmtp } from '../helpers/loopback';
-import { auth, eventually, startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack';
+import { buildApp } from '../../src/api/app';
+import { createReplayer } from '../../src/audit/replayer';
+import { devApiTokens } from '../../src/config';
+import { auth, eventually, startTestStack, TEST_ID_SECRET, TEST_PUBLIC_BASE_URL, TEST_SURVEY_SECRET, type TestStack } from '../helpers/stack';
 
 const AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
 const ACCOUNT = `AC${'0'.repeat(31)}1`;
@@ -99,6 +102,36 @@ describe('inbound email', () => {
     expect(reply.json()).toMatchObject({ id, threaded: true, created: false });
     const timeline = await getTimeline(stack.database.db, id);
     expect(timeline.find((e) => e.type === 'customer_reply')?.data).toEqual({ text: '单号是 SF123456。' });
+  });
+
+  it("threads only into the caller's own complaints: another integrator's id in a subject opens a new complaint", async () => {
+    const acme = await buildApp({
+      database: stack.database,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      tokens: [...devApiTokens(), { role: 'integrator', token: 'acme-integrator-token', subject: 'acme' }],
+      surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
+      replay: createReplayer(stack.client),
+    });
+    try {
+      const first = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { messageId: '<a-1@mail.example.com>', from: { address: 'owner@example.com' }, subject: 'Late parcel', text: 'My parcel is two weeks late.' } });
+      expect(first.statusCode).toBe(201);
+      const { id } = first.json();
+      await untilStatus(id, 'assigned');
+      const acmeAuth = { authorization: 'Bearer acme-integrator-token' };
+      expect((await acme.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: acmeAuth })).statusCode).toBe(404);
+      const intruding = await acme.inject({ method: 'POST', url: '/v1/channels/email', headers: acmeAuth, payload: { messageId: '<b-1@mail.example.com>', from: { address: 'intruder@example.com' }, subject: `Re: complaint ${id}`, text: 'Please close this, it was a mistake.' } });
+      expect(intruding.statusCode).toBe(201);
+      expect(intruding.json()).toMatchObject({ created: true, threaded: false });
+      expect(intruding.json().id).not.toBe(id);
+      expect((await getTimeline(stack.database.db, id)).filter((e) => e.type === 'customer_reply')).toEqual([]);
+      // The owner's own gateway still threads the same reply.
+      const own = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { messageId: '<a-2@mail.example.com>', from: { address: 'owner@example.com' }, subject: `Re: complaint ${id}`, text: 'Any news?' } });
+      expect(own.json()).toMatchObject({ id, threaded: true, created: false });
+    } finally {
+      await acme.close();
+    }
   });
 
   it('an email without sender or text is 400 naming the field; without a token 401', async () => {

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { openDatabase } from '../../src/db/client';
-import { auth, eventually, startTestStack, TEST_SURVEY_SECRET, type TestStack } from '../helpers/stack';
+import { auth, eventually, startTestStack, TEST_SURVEY_SECRET, TEST_ID_SECRET, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 
@@ -157,6 +157,7 @@ describe('reading complaints', () => {
       taskQueue: stack.taskQueue,
       tokens: [...devApiTokens(), { role: 'integrator', token: 'other-integrator-token', subject: 'acme' }],
       surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
       replay: createReplayer(stack.client),
     });
     const mine = (await post({ channel: 'web', body: 'mine' })).json().id;
@@ -209,7 +210,7 @@ describe('when a dependency is down, intake answers 503 with Retry-After and acc
   it('engine unreachable', async () => {
     // A lazy connection to a port nobody listens on: every call fails as the real outage would.
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const app = await buildApp({ database: stack.database, temporal: new Client({ connection }), tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(stack.client) });
+    const app = await buildApp({ database: stack.database, temporal: new Client({ connection }), tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(stack.client) });
     const r = await app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'lost?', externalRef: 'down-1' } });
     expect(r.statusCode).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
@@ -221,7 +222,7 @@ describe('when a dependency is down, intake answers 503 with Retry-After and acc
   it('database unreachable', async () => {
     const dead = await openDatabase({});
     await dead.close();
-    const app = await buildApp({ database: dead, temporal: stack.client, taskQueue: stack.taskQueue, tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(stack.client) });
+    const app = await buildApp({ database: dead, temporal: stack.client, taskQueue: stack.taskQueue, tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(stack.client) });
     const ref = `db-down-${Date.now()}`;
     const r = await app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'lost?', externalRef: ref } });
     expect(r.statusCode).toBe(503);

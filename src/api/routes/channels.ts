@@ -24,6 +24,8 @@ export interface ChannelRouteDeps {
   db: Db;
   engine: Engine;
   intake: Intake;
+  /** Keys complaint ids (ID_SECRET): a redelivered SMS finds the complaint it opened by its derived id. */
+  idSecret: string;
   openSurvey: SurveyOpener;
   /** The base URL Twilio calls us on: signatures are computed over it plus the path. */
   publicBaseUrl: string;
@@ -39,6 +41,8 @@ declare module 'fastify' {
 }
 
 const REPLYABLE = new Set(['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved']);
+/** Who may add a customer reply by email: the integrator that submitted the complaint, or an admin. */
+const mayThreadInto = (submittedBy: string, actor: Actor): boolean => actor.role === 'admin' || submittedBy === actor.subject;
 const customerActor = (contact: string): Actor => ({ subject: `customer:${contact}`, role: 'customer' });
 const channelActor = (channel: string): Actor => ({ subject: `channel:${channel}`, role: 'integrator' });
 
@@ -84,7 +88,7 @@ const CHANNEL_OF_SOURCE: Record<string, Channel> = { wechat: 'wechat', weibo: 'w
 export const channelRoutes =
   (deps: ChannelRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, engine, intake, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const { db, engine, intake, idSecret, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
     await app.register(formbody);
     app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     // Webhook signatures are over the exact bytes received, so keep them before parsing.
@@ -130,7 +134,9 @@ export const channelRoutes =
       const text = replyText(mail.text);
       for (const id of threadCandidates(mail)) {
         const row = await getComplaint(db, id);
-        if (row && REPLYABLE.has(row.status) && text && (await reply(id, `email:${mail.messageId ?? text}`, text, mail.from))) {
+        // Only into a complaint the caller may act on: an integrator's own (as on every complaint route),
+        // any for an admin. Another integrator's id in a subject opens a new complaint instead.
+        if (row && mayThreadInto(row.submittedBy, actor) && REPLYABLE.has(row.status) && text && (await reply(id, `email:${mail.messageId ?? text}`, text, mail.from))) {
           return res.status(200).send(result({ id, status: (await getComplaint(db, id))?.status ?? row.status }, false, true));
         }
       }
@@ -167,7 +173,7 @@ export const channelRoutes =
         const { From: from, Body, MessageSid } = req.body;
         const text = Body.trim();
         // Twilio redelivers a message it thinks we missed: if this one opened a complaint, it is done.
-        if (await getComplaint(db, derivedComplaintId(channelActor('sms').subject, undefined, 'sms', MessageSid)!)) return xml(res, emptyMessagingTwiml());
+        if (await getComplaint(db, derivedComplaintId(idSecret, channelActor('sms').subject, undefined, 'sms', MessageSid)!)) return xml(res, emptyMessagingTwiml());
         const open = await openComplaintOf(db, { phone: from });
         if (open && /^[1-5]$/.test(text) && open.status === 'resolved') {
           const survey = await pendingSurveyOf(db, open.id);
