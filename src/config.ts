@@ -75,6 +75,7 @@ const envSchema = z.object({
   TWILIO_API_BASE: z.url().optional(),
   CHANNEL_WEBHOOK_SECRETS: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   CORS_ORIGINS: optionalString,
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
@@ -115,6 +116,8 @@ export interface Config {
     devTokens: boolean;
     /** Requests per minute per bearer token (per client address without one). */
     rateLimitPerMinute: number;
+    /** Failed authentications per minute per client address; more get 429 (valid tokens still pass). */
+    failedAuthPerMinute: number;
     /** Origins allowed to call the API from a browser; empty = CORS off. */
     corsOrigins: string[];
   };
@@ -291,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       tokens,
       devTokens: !e.API_TOKENS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      failedAuthPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       corsOrigins: parseOrigins(e.CORS_ORIGINS),
     },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },

@@ -72,12 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((req, reply) => errorHandler(new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`), req, reply));
 
-  await registerHardening(app, deps.hardening ?? {});
-  const authenticate = createAuthenticator(deps.tokens);
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
-    req.principal = authenticate(req.headers.authorization);
   });
+  await registerHardening(app, createAuthenticator(deps.tokens), deps.hardening ?? {});
 
   await app.register(swagger, {
     openapi: {

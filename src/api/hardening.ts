@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '../shared/constants';
+import type { Actor } from '../shared/types';
 import { routeRoles } from './auth';
 import { AppError } from './errors';
 
@@ -12,7 +12,12 @@ export interface HardeningOptions {
   rateLimitPerMinute?: number;
   /** Browser origins allowed to call the API; none = CORS off (no Access-Control-* headers at all). */
   corsOrigins?: readonly string[];
+  /** Failed authentications (a bearer token that matches none) per minute per client address; undefined = no limit. */
+  failedAuthPerMinute?: number;
 }
+
+/** Turns an Authorization header into the caller, or undefined (see createAuthenticator). */
+export type Authenticate = (header: string | undefined) => (Actor & { role: Role }) | undefined;
 
 export interface RouteEntry {
   method: string;
@@ -54,13 +59,50 @@ export function nulPath(v: unknown, path = ''): string | undefined {
 }
 
 /**
- * Security headers (helmet), CORS only for configured origins, and a rate limit per token. The key is a
- * digest of the Authorization header, so the limiter never holds a token itself.
+ * Counts failed authentications per client address in fixed one-minute windows. Guessing tokens needs
+ * many tries, and each try is cheap to refuse but costs a digest per configured token: past the limit an
+ * address gets 429 for the rest of the window, while a valid token from it is never counted or refused.
  */
-export async function registerHardening(app: FastifyInstance, opts: HardeningOptions): Promise<void> {
+export function createAuthFailureThrottle(limit: number, windowMs = 60_000, now: () => number = Date.now) {
+  let windowStart = now();
+  let failures = new Map<string, number>();
+  const roll = () => {
+    const t = now();
+    // One window for all addresses: the map is dropped whole, so it never outgrows one minute's callers.
+    if (t - windowStart >= windowMs) {
+      windowStart = t - ((t - windowStart) % windowMs);
+      failures = new Map();
+    }
+  };
+  return {
+    /** Records one failure; the seconds to wait when the address is past its limit, else undefined. */
+    fail(address: string): number | undefined {
+      roll();
+      const n = (failures.get(address) ?? 0) + 1;
+      failures.set(address, n);
+      return n > limit ? Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000)) : undefined;
+    },
+  };
+}
+
+/**
+ * The caller (parsed once per request into req.principal), security headers (helmet), CORS only for
+ * configured origins, a rate limit per principal and a limit on failed authentications per address.
+ * The rate limit is keyed on the parsed principal, so spellings of one token (`bearer x`, `Bearer\tx`)
+ * share one bucket, and the limiter never holds a token itself.
+ */
+export async function registerHardening(app: FastifyInstance, authenticate: Authenticate, opts: HardeningOptions): Promise<void> {
   app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') app.routeTable.push({ method, url: r.url, roles: routeRoles(r.onRequest) });
+  });
+  const throttle = opts.failedAuthPerMinute ? createAuthFailureThrottle(opts.failedAuthPerMinute) : undefined;
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    req.principal = authenticate(header);
+    if (req.principal || header === undefined || !throttle) return;
+    const wait = throttle.fail(req.ip);
+    if (wait !== undefined) throw new AppError('RATE_LIMITED', `More than ${opts.failedAuthPerMinute} failed authentications per minute from this address; retry in ${wait} s.`, [{ message: 'failed authentications rate limited', limit: opts.failedAuthPerMinute }], wait);
   });
   // PostgreSQL text cannot hold NUL: refuse it as bad input instead of failing in the database.
   app.addHook('preValidation', async (req) => {
@@ -76,10 +118,7 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
     await app.register(rateLimit, {
       max: opts.rateLimitPerMinute,
       timeWindow: 60_000,
-      keyGenerator: (req) => {
-        const auth = req.headers.authorization;
-        return auth ? `t:${createHash('sha256').update(auth).digest('base64url')}` : `a:${req.ip}`;
-      },
+      keyGenerator: (req) => (req.principal ? `p:${req.principal.role}:${req.principal.subject}` : `a:${req.ip}`),
       errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `More than ${ctx.max} requests per minute; retry in ${ctx.after}.`, [{ message: 'rate limited', limit: ctx.max }]),
     });
   }

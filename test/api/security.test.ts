@@ -107,9 +107,38 @@ describe('headers, CORS and limits', () => {
       expect(last.headers['retry-after']).toMatch(/^\d+$/);
       expect(last.json().error.code).toBe('RATE_LIMITED');
       expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('auditor') })).statusCode).toBe(200);
+      // Keyed on the parsed caller, not the header's spelling: these are the auditor's token again.
+      const spellings = ['bearer dev-auditor', 'Bearer  dev-auditor', 'Bearer\tdev-auditor'];
+      const spelled = [];
+      for (const authorization of spellings) spelled.push((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization } })).statusCode);
+      expect(spelled).toEqual([200, 200, 429]);
       // CORS is off unless configured: no Access-Control headers at all.
       const r = await limited.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://desk.example.com' } });
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('failed authentication', () => {
+  it('more than 100 wrong tokens a minute from one address get 429 with Retry-After; a valid token from it still works', async () => {
+    const limited = await startTestStack('authfail', { hardening: { rateLimitPerMinute: 100_000, failedAuthPerMinute: 100 } });
+    try {
+      const codes = new Map<number, number>();
+      for (let i = 0; i < 130; i++) {
+        const r = await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization: `Bearer guess-${i}-${Math.random()}` } });
+        codes.set(r.statusCode, (codes.get(r.statusCode) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(codes)).toEqual({ 401: 100, 429: 30 });
+      const refused = await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization: 'Bearer one-more-guess' } });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('supervisor') })).statusCode).toBe(200);
+      // Another address is not affected.
+      expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', remoteAddress: '10.9.8.7', headers: { authorization: 'Bearer wrong-again' } })).statusCode).toBe(401);
     } finally {
       await limited.stop();
     }
