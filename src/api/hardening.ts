@@ -47,6 +47,33 @@ export function safeLogger(level: string) {
   };
 }
 
+/** Deepest nesting of objects and arrays a JSON body may have; real bodies use three or four levels. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when the JSON text nests objects or arrays deeper than `max`, found by one scan of the raw text
+ * (brackets inside strings skipped) before anything is parsed: every later walk of the body (the NUL
+ * check, validation, serialisation) may then recurse without risk of overflowing the stack.
+ */
+export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \\ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return false;
+}
+
+/** The catalogue's refusal of a body nested too deep. */
+export const tooDeepError = (): AppError => new AppError('INVALID_JSON', `The body nests objects or arrays more than ${MAX_JSON_DEPTH} deep.`, [{ path: 'body', message: `nested more than ${MAX_JSON_DEPTH} deep` }]);
+
 /** The path of the first string holding a NUL character ('' for the value itself), or undefined. */
 export function nulPath(v: unknown, path = ''): string | undefined {
   if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
@@ -95,6 +122,14 @@ export async function registerHardening(app: FastifyInstance, authenticate: Auth
   app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') app.routeTable.push({ method, url: r.url, roles: routeRoles(r.onRequest) });
+  });
+  // Every JSON body is checked for depth before it is parsed (see jsonTooDeep); the parser is otherwise
+  // Fastify's own, with its prototype-poisoning checks.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (jsonTooDeep(body as string)) return done(tooDeepError(), undefined);
+    return parseJson(req, body as string, done);
   });
   const throttle = opts.failedAuthPerMinute ? createAuthFailureThrottle(opts.failedAuthPerMinute) : undefined;
   app.addHook('onRequest', async (req) => {

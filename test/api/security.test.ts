@@ -154,6 +154,38 @@ describe('hostile input', () => {
     expect(q.statusCode).toBe(400);
   });
 
+  it('inputs that used to reach the database or the engine unchecked are 400 in the error shape, never 500', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const deepObject = `{"channel":"web","body":"x","metadata":${'{"a":'.repeat(65)}1${'}'.repeat(65)}}`;
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<{ name: string; method: 'GET' | 'POST'; url: string; payload?: string; headers: Record<string, string>; path?: string }> = [
+      { name: 'JSON 20,000 deep', method: 'POST', url: '/v1/complaints', payload: deep, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'JSON 65 deep in metadata', method: 'POST', url: '/v1/complaints', payload: deepObject, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'JSON 20,000 deep to a signed webhook, unsigned', method: 'POST', url: '/v1/channels/webhook/app', payload: deep, headers: json, path: 'body' },
+      { name: 'JSON 20,000 deep as an email', method: 'POST', url: '/v1/channels/email', payload: deep, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'audit cursor past bigint', method: 'GET', url: '/v1/audit/log?cursor=9223372036854775808', headers: auth('auditor'), path: 'querystring.cursor' },
+      { name: 'alert cursor past 2^53', method: 'GET', url: '/v1/alerts?cursor=9999999999999999', headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'complaint cursor in year -271821', method: 'GET', url: `/v1/complaints?cursor=${b64(JSON.stringify(['-271821-04-20T00:00:00.000Z', 'abc']))}`, headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'complaint cursor in year 275760', method: 'GET', url: `/v1/complaints?cursor=${b64(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'abc']))}`, headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'KB cursor 999999999999999:abc', method: 'GET', url: `/v1/kb/articles?cursor=${b64('999999999999999:abc')}`, headers: auth('agent'), path: 'querystring.cursor' },
+      { name: 'hot topics over 1970–9999', method: 'GET', url: '/v1/analytics/hot-topics?from=1970-01-01T00:00:00Z&to=9999-12-31T00:00:00Z', headers: auth('supervisor'), path: 'querystring.from' },
+      { name: 'replay of a query the engine cannot parse', method: 'POST', url: '/v1/audit/replay', payload: JSON.stringify({ query: "'; DROP" }), headers: { ...json, ...auth('auditor') }, path: 'body.query' },
+      { name: 'webhook occurredAt in year 0', method: 'POST', url: '/v1/channels/webhook/app', payload: JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' }), headers: { ...json, 'x-signature': hmacSignature('security-webhook-secret-0123', JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' })) }, path: 'body.occurredAt' },
+    ];
+    const got = [];
+    for (const c of cases) {
+      const r = await stack.app.inject({ method: c.method, url: c.url, payload: c.payload, headers: c.headers });
+      const body = r.json();
+      got.push({ name: c.name, status: r.statusCode, code: body.error?.code, path: body.error?.details?.[0]?.path, shaped: typeof body.error?.message === 'string' && Array.isArray(body.error?.details) });
+    }
+    expect(got).toEqual(cases.map((c) => ({ name: c.name, status: 400, code: expect.stringMatching(/^(VALIDATION_FAILED|INVALID_JSON)$/), path: c.path, shaped: true })));
+    // The same bounds leave ordinary requests alone.
+    expect((await stack.app.inject({ method: 'GET', url: '/v1/analytics/hot-topics?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z', headers: auth('supervisor') })).statusCode).toBe(200);
+    const nested = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: { ...json, ...auth('integrator') }, payload: JSON.stringify({ channel: 'web', body: 'Brackets in text are not nesting: [[[{{{', customer: { id: 'n-1' }, metadata: { k: '\\"[{'.repeat(100) } }) });
+    expect(nested.statusCode).toBe(201);
+  });
+
   it('an over-long or malformed URL gets the catalogue’s error shape', async () => {
     const long = await stack.app.inject({ method: 'GET', url: `/v1/surveys/${'a'.repeat(600)}` });
     expect(long.statusCode).toBe(414);

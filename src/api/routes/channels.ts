@@ -15,8 +15,9 @@ import { requireRoles } from '../auth';
 import { derivedComplaintId } from '../complaint-ids';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { jsonTooDeep, tooDeepError } from '../hardening';
 import type { Intake, IntakeResult } from '../intake';
-import { authErrors, errorResponse, publicErrors } from '../schemas/common';
+import { authErrors, errorResponse, isoTime, publicErrors } from '../schemas/common';
 import { customerInput, type CreateComplaintBody } from '../schemas/complaints';
 import type { SurveyOpener } from './surveys';
 
@@ -69,7 +70,7 @@ const webhookBody = z
     messageId: z.string().trim().min(1).max(200),
     text: z.string().trim().min(1).max(20_000),
     subject: z.string().trim().min(1).max(500).optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: isoTime.optional(),
     customer: customerInput.default({}),
     /** A complaint this message continues (the customer replied in the conversation). */
     replyTo: z.string().trim().min(1).max(64).optional(),
@@ -95,6 +96,7 @@ export const channelRoutes =
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       req.rawBody = body as string;
+      if (jsonTooDeep(body as string)) return done(tooDeepError(), undefined);
       try {
         done(null, (body as string).length === 0 ? undefined : JSON.parse(body as string));
       } catch (err) {

@@ -26,6 +26,14 @@ export interface HistoryRouteDeps {
   replay: (req: ReplayRequest) => Promise<ReplayReport>;
 }
 
+const GRPC_INVALID_ARGUMENT = 3;
+
+function grpcCodeOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; cause?: unknown };
+  if (typeof e?.code === 'number') return e.code;
+  return e?.cause ? grpcCodeOf(e.cause) : undefined;
+}
+
 const historyQuery = z.object({ format: z.enum(['readable', 'raw']).default('readable'), runId: z.string().max(100).optional() }).strict();
 const entry = z.object({ eventId: z.number(), at: z.string(), type: z.string(), name: z.string().optional(), data: z.unknown().optional() });
 const readable = z.object({ id: z.string(), workflowId: z.string(), runs: z.array(z.object({ runId: z.string(), status: z.string(), events: z.array(entry) })) }).meta({ id: 'History' });
@@ -73,6 +81,16 @@ export const historyRoutes =
     app.post(
       '/v1/audit/replay',
       { onRequest: requireRoles('auditor'), schema: { tags: ['audit'], summary: 'Replay histories against the running code: {ids} or {query}', body: replayBody, response: { 200: replayResult, ...authErrors } } },
-      async (req) => replay(req.body),
+      async (req) => {
+        try {
+          return await replay(req.body);
+        } catch (err) {
+          // The engine refuses a visibility query it cannot parse: the caller's mistake, not ours.
+          if (req.body.query && grpcCodeOf(err) === GRPC_INVALID_ARGUMENT) {
+            throw new AppError('VALIDATION_FAILED', 'The engine cannot run this visibility query.', [{ path: 'body.query', message: 'not a valid visibility query (e.g. ComplaintStatus = \'closed\')' }]);
+          }
+          return engineFailure(err);
+        }
+      },
     );
   };
