@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { derivedComplaintId, newComplaintId } from './complaint-ids';
 import type { Engine } from './engine';
 import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
-import type { CreateComplaintBody } from './schemas/complaints';
+import { createComplaintBody, type CreateComplaintBody } from './schemas/complaints';
 
 export interface IntakeDeps {
   db: Db;
@@ -41,12 +41,25 @@ function workflowInput(id: string, body: CreateComplaintBody, actor: Actor): Com
 }
 
 /**
+ * Every channel's complaint meets the limits of POST /v1/complaints (body 20,000 characters, subject 500,
+ * customer fields, metadata): email, SMS, voice and webhooks build the body themselves, and a raw email
+ * would otherwise be stored whole, however long.
+ */
+function withinLimits(body: CreateComplaintBody): CreateComplaintBody {
+  const r = createComplaintBody.safeParse(body);
+  if (r.success) return r.data;
+  const details = r.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message }));
+  throw new AppError('VALIDATION_FAILED', `The complaint this message would open is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, details);
+}
+
+/**
  * The one intake every channel goes through: HTTP, email, SMS, voice and webhooks. The complaint id is
  * derived from the idempotency key or the channel's own message id, so a redelivered message finds the
  * complaint it already opened instead of opening a second one.
  */
 export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret }: IntakeDeps) {
-  return async function submit(body: CreateComplaintBody, actor: Actor, idempotencyKey?: string): Promise<IntakeResult> {
+  return async function submit(given: CreateComplaintBody, actor: Actor, idempotencyKey?: string): Promise<IntakeResult> {
+    const body = withinLimits(given);
     const id = derivedComplaintId(idSecret, actor.subject, idempotencyKey, body.channel, body.externalRef) ?? newComplaintId();
     try {
       await pingDb();

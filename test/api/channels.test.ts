@@ -134,6 +134,37 @@ describe('inbound email', () => {
     }
   });
 
+  it('every channel holds a complaint to the body limit of POST /v1/complaints (20,000 characters): nothing longer is stored', async () => {
+    const mime = (from: string, text: string, extra: string[] = []) =>
+      ['From: <' + from + '>', 'To: complaints@example.com', 'Subject: Long story', `Message-ID: <${from}.${text.length}@mail.example.com>`, ...extra, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=UTF-8', '', text, ''].join('\r\n');
+    const email = (raw: string) => stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: { ...auth('integrator'), 'content-type': 'message/rfc822' }, payload: raw });
+    const huge = await email(mime('huge@example.com', 'word '.repeat(190_000)));
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.body' }] });
+    expect(await stack.database.db.select().from(complaints).where(eq(complaints.customerEmail, 'huge@example.com'))).toEqual([]);
+    const json = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { from: { address: 'long@example.com' }, subject: 'Long', text: 'x'.repeat(20_001) } });
+    expect(json.statusCode).toBe(400);
+    // At the limit it is accepted, as over HTTP.
+    expect((await email(mime('limit@example.com', `${'ab '.repeat(6666)}ab`))).statusCode).toBe(201);
+
+    // A reply by email is held to the customer-replies limit: nothing is appended.
+    const opened = await email(mime('replier@example.com', 'My order never arrived.'));
+    const { id } = opened.json();
+    await untilStatus(id, 'assigned');
+    const longReply = await email(mime('replier@example.com', 'z'.repeat(20_001), [`In-Reply-To: <${id}:1:email:replier@example.com@complaint-desk>`]).replace('Subject: Long story', `Subject: Re: complaint ${id}`));
+    expect(longReply.statusCode).toBe(400);
+    expect((await getTimeline(stack.database.db, id)).filter((e) => e.type === 'customer_reply')).toEqual([]);
+
+    // SMS, voice and webhooks refuse the same length in their own fields.
+    const sms = await twilioPost('/v1/channels/sms', { From: '+15551230000', To: '+15550000000', MessageSid: 'SM-long-1', Body: 'b'.repeat(20_001) });
+    expect(sms.statusCode).toBe(400);
+    const speech = await twilioPost('/v1/channels/voice/speech', { From: '+15551230000', To: '+15550000000', CallSid: 'CA-long-1', SpeechResult: 's'.repeat(20_001) });
+    expect(speech.statusCode).toBe(400);
+    const hook = JSON.stringify({ messageId: 'wx-long-1', text: 'w'.repeat(20_001) });
+    const wechat = await stack.app.inject({ method: 'POST', url: '/v1/channels/webhook/wechat', headers: { 'content-type': 'application/json', 'x-signature': hmacSignature(SECRETS.wechat, hook) }, payload: hook });
+    expect(wechat.statusCode).toBe(400);
+  });
+
   it('an email without sender or text is 400 naming the field; without a token 401', async () => {
     const bad = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { from: { address: 'x' }, text: 'hi' } });
     expect(bad.statusCode).toBe(400);

@@ -18,7 +18,7 @@ import { AppError } from '../errors';
 import { jsonTooDeep, tooDeepError } from '../hardening';
 import type { Intake, IntakeResult } from '../intake';
 import { authErrors, errorResponse, isoTime, publicErrors } from '../schemas/common';
-import { customerInput, type CreateComplaintBody } from '../schemas/complaints';
+import { actionBodies, customerInput, type CreateComplaintBody } from '../schemas/complaints';
 import type { SurveyOpener } from './surveys';
 
 export interface ChannelRouteDeps {
@@ -119,6 +119,9 @@ export const channelRoutes =
 
     /** A reply to an open complaint, once per channel message; false when the complaint cannot take it. */
     async function reply(complaintId: string, messageKey: string, text: string, from: string): Promise<boolean> {
+      // The limit of POST /v1/complaints/:id/customer-replies holds for a reply by any channel.
+      const checked = actionBodies['customer-replies'].safeParse({ text });
+      if (!checked.success) throw new AppError('VALIDATION_FAILED', `The reply is invalid: ${checked.error.issues[0]!.message}`, [{ path: 'body.text', message: checked.error.issues[0]!.message }]);
       try {
         await engine.updateOnce(complaintId, messageKey, customerReplyUpdate, { text, actor: customerActor(from) });
         return true;
@@ -145,7 +148,7 @@ export const channelRoutes =
       const body = mail.text.trim() || mail.subject?.trim();
       if (!body) throw new AppError('VALIDATION_FAILED', 'The email has neither text nor subject.', [{ path: 'body.text', message: 'must not be empty' }]);
       const r = await submit(
-        { channel: 'email', body, subject: mail.subject?.slice(0, 500) || undefined, customer: { id: mail.from.toLowerCase(), email: mail.from, name: mail.fromName?.slice(0, 200), language: languageOf(body) }, externalRef: mail.messageId?.slice(0, 200), metadata: {} },
+        { channel: 'email', body, subject: mail.subject?.slice(0, 500) || undefined, customer: { id: mail.from.toLowerCase().slice(0, 200), email: mail.from, name: mail.fromName?.slice(0, 200), language: languageOf(body) }, externalRef: mail.messageId?.slice(0, 200), metadata: {} },
         actor,
       );
       return res.status(r.created ? 201 : 200).send(result(r, r.created, false));
