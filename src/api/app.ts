@@ -47,6 +47,9 @@ export interface AppDeps {
   channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
 }
 
+/** The style element Swagger UI inserts when it renders (swagger-ui-dist 5). */
+const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -87,7 +90,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The plugin's own policy (scripts from our origin only), plus the one style element Swagger UI adds at
+  // run time, by hash (the browser test fails if an upgrade changes it); upgrade-insecure-requests is left
+  // out, or the page would load its own files over https from a service that listens on plain http.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", `style-src 'self' https: ${SWAGGER_UI_STYLE_HASH}`).trim(),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { complaintsAccepted } = registerMetrics(app);

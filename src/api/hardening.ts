@@ -146,7 +146,7 @@ export async function registerHardening(app: FastifyInstance, authenticate: Auth
       if (at !== undefined) throw new AppError('VALIDATION_FAILED', 'NUL characters are not accepted.', [{ path: [where, at].filter(Boolean).join('.'), message: 'contains a NUL character' }]);
     }
   });
-  // The API serves JSON and two small pages; /docs (Swagger UI) sets its own CSP.
+  // The API serves JSON and two pages, /dashboard and /docs, which send their own Content-Security-Policy.
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   if (opts.corsOrigins?.length) await app.register(cors, { origin: [...opts.corsOrigins], credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'location'] });
   if (opts.rateLimitPerMinute) {
