@@ -215,7 +215,15 @@ describe('when a dependency is down, intake answers 503 with Retry-After and acc
     expect(r.statusCode).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
     expect(r.json().error.code).toBe('ENGINE_UNAVAILABLE');
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    // Without an admin token the probe says only that the engine is unavailable, not why or where.
+    expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', engine: 'unavailable' } });
+    expect(ready.body).not.toMatch(/127\.0\.0\.1|:1\b|connect|ECONNREFUSED|deadline/i);
+    const asSupervisor = await app.inject({ method: 'GET', url: '/readyz', headers: auth('supervisor') });
+    expect(asSupervisor.json().checks.engine).toBe('unavailable');
+    const asAdmin = await app.inject({ method: 'GET', url: '/readyz', headers: auth('admin') });
+    expect(asAdmin.json().checks.engine).toMatch(/^unavailable: ./);
     await app.close();
   });
 
