@@ -74,6 +74,7 @@ const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG + 32 hex digits)').optional(),
   TWILIO_API_BASE: z.url().optional(),
   CHANNEL_WEBHOOK_SECRETS: optionalString,
+  CHANNEL_WEBHOOK_LEGACY_SIGNATURES: bool.default(true),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   CORS_ORIGINS: optionalString,
@@ -141,6 +142,8 @@ export interface Config {
   channels: {
     /** Per-source HMAC secrets of POST /v1/channels/webhook/:source; a source not listed is refused. */
     webhookSecrets: Readonly<Record<string, string>>;
+    /** Accept the deprecated X-Signature header (it signs no timestamp) beside the Standard Webhooks headers. */
+    legacyWebhookSignatures: boolean;
     /** How often the outbox relay retries messages whose first delivery failed. */
     relayIntervalMs: number;
   };
@@ -308,6 +311,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio: buildTwilio(e),
-    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
+    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), legacyWebhookSignatures: e.CHANNEL_WEBHOOK_LEGACY_SIGNATURES, relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
   });
 }

@@ -44,7 +44,7 @@ export interface AppDeps {
   /** Rate limit and CORS (see src/api/hardening.ts). */
   hardening?: HardeningOptions;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
-  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
+  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; legacyWebhookSignatures?: boolean };
 }
 
 /** The style element Swagger UI inserts when it renders (swagger-ui-dist 5). */

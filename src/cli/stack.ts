@@ -85,7 +85,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     surveySecret: config.surveys.secret,
     idSecret: config.secrets.ID_SECRET,
     replay: createReplayer(client),
-    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
+    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets, legacyWebhookSignatures: config.channels.legacyWebhookSignatures },
     hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, failedAuthPerMinute: config.api.failedAuthPerMinute, corsOrigins: config.api.corsOrigins },
     logger: safeLogger(config.logLevel),
   });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacSignature } from '../../src/channels/inbound';
+import { hmacSignature, standardWebhookHeaders } from '../../src/channels/inbound';
 import { openComplaintOf } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { complaints, notifications } from '../../src/db/schema';
@@ -271,6 +271,51 @@ describe('signed webhooks (WeChat, Weibo, apps)', () => {
     expect(again.json()).toMatchObject({ id, created: false });
     const invalid = JSON.stringify({ messageId: 'x' });
     expect((await post('app', invalid, hmacSignature(SECRETS.app, invalid))).statusCode).toBe(400);
+    // The old header still works for now, and says it is deprecated.
+    expect(again.headers.deprecation).toBe('true');
+  });
+
+  it('Standard Webhooks headers: a timestamp inside five minutes is accepted, a stale or future one refused, and the signature covers id and time', async () => {
+    const raw = JSON.stringify({ messageId: 'wx-std-1', text: '快递三天没有更新', customer: { id: 'wx-openid-88' } });
+    const send = (headers: Record<string, string>, payload = raw) => stack.app.inject({ method: 'POST', url: '/v1/channels/webhook/wechat', headers: { 'content-type': 'application/json', ...headers }, payload });
+    const now = Math.floor(Date.now() / 1000);
+    const ok = await send(standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 200));
+    expect(ok.statusCode).toBe(201);
+    expect(ok.headers.deprecation).toBeUndefined();
+    // Captured and replayed ten minutes later (or sent from a clock ten minutes ahead): refused.
+    for (const at of [now - 600, now + 600]) {
+      const stale = await send(standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, at));
+      expect(stale.statusCode).toBe(403);
+      expect(stale.json().error.message).toMatch(/webhook-timestamp/);
+    }
+    // The time cannot be moved forward without the secret: the signature covers it.
+    const fresh = standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 600);
+    expect((await send({ ...fresh, 'webhook-timestamp': String(now) })).statusCode).toBe(403);
+    expect((await send({ ...standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now), 'webhook-id': 'msg_2' })).statusCode).toBe(403);
+    expect((await send(standardWebhookHeaders('not-the-secret-at-all', 'msg_1', raw, now))).statusCode).toBe(403);
+    // A sender that sends both headers is held to the timestamped one.
+    expect((await send({ ...standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 600), 'x-signature': hmacSignature(SECRETS.wechat, raw) })).statusCode).toBe(403);
+  });
+
+  it('with the deprecated header switched off (CHANNEL_WEBHOOK_LEGACY_SIGNATURES=false) only the timestamped headers are accepted', async () => {
+    const strict = await buildApp({
+      database: stack.database,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      tokens: devApiTokens(),
+      surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
+      replay: createReplayer(stack.client),
+      channels: { publicBaseUrl: TEST_PUBLIC_BASE_URL, webhookSecrets: SECRETS, legacyWebhookSignatures: false },
+    });
+    try {
+      const raw = JSON.stringify({ messageId: 'app-std-2', text: 'The app crashes when I pay.' });
+      const send = (headers: Record<string, string>) => strict.inject({ method: 'POST', url: '/v1/channels/webhook/app', headers: { 'content-type': 'application/json', ...headers }, payload: raw });
+      expect((await send({ 'x-signature': hmacSignature(SECRETS.app, raw) })).statusCode).toBe(403);
+      expect((await send(standardWebhookHeaders(SECRETS.app, 'msg_9', raw))).statusCode).toBe(201);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

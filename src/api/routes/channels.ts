@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { callerLanguage, languageOf, parseRawEmail, replyText, threadCandidates, validHmacSignature, type InboundEmail } from '../../channels/inbound';
+import { callerLanguage, checkStandardWebhook, languageOf, parseRawEmail, replyText, threadCandidates, validHmacSignature, type InboundEmail } from '../../channels/inbound';
 import { emptyMessagingTwiml, greetingTwiml, notHeardTwiml, recordedTwiml, surveyCallTwiml, surveyThanksTwiml } from '../../channels/twiml';
 import type { Db } from '../../db/client';
 import { getComplaint, openComplaintOf } from '../../db/queries/complaints';
@@ -33,6 +33,8 @@ export interface ChannelRouteDeps {
   /** Twilio's auth token; unset refuses the SMS and voice webhooks (nothing could check them). */
   twilioAuthToken?: string;
   webhookSecrets: Readonly<Record<string, string>>;
+  /** Accept the deprecated `X-Signature` (no timestamp) beside the Standard Webhooks headers; default true. */
+  legacyWebhookSignatures?: boolean;
 }
 
 declare module 'fastify' {
@@ -90,6 +92,7 @@ export const channelRoutes =
   (deps: ChannelRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const { db, engine, intake, idSecret, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const legacyWebhookSignatures = deps.legacyWebhookSignatures ?? true;
     await app.register(formbody);
     app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     // Webhook signatures are over the exact bytes received, so keep them before parsing.
@@ -237,19 +240,28 @@ export const channelRoutes =
       {
         schema: {
           tags: ['channels'],
-          summary: 'WeChat, Weibo or app messages as JSON, signed X-Signature: sha256=HMAC(secret, body)',
+          summary: 'WeChat, Weibo or app messages as JSON, signed as Standard Webhooks do (webhook-id, webhook-timestamp within 5 minutes, webhook-signature); the older X-Signature (no timestamp) is deprecated',
           security: [],
           params: z.object({ source: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
           body: webhookBody,
           response: { 200: channelResult, 201: channelResult, ...publicErrors, 409: errorResponse, 413: errorResponse, 415: errorResponse, 503: errorResponse },
         },
         // The signature is checked before the body is validated: an unsigned caller learns nothing.
-        preValidation: async (req) => {
+        preValidation: async (req, reply) => {
           const { source } = req.params as { source: string };
           const secret = webhookSecrets[source];
           if (!secret) throw new AppError('NOT_FOUND', `No webhook source "${source}" is configured.`);
-          const sig = req.headers['x-signature'];
-          if (!validHmacSignature(secret, req.rawBody ?? '', typeof sig === 'string' ? sig : undefined)) throw new AppError('FORBIDDEN', 'The X-Signature does not match this body.');
+          const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+          const raw = req.rawBody ?? '';
+          if (header('webhook-signature') !== undefined || !legacyWebhookSignatures) {
+            const check = checkStandardWebhook(secret, { id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature') }, raw);
+            if (!check.ok) throw new AppError('FORBIDDEN', `The webhook signature is refused: ${check.reason}.`);
+            return;
+          }
+          if (!validHmacSignature(secret, raw, header('x-signature'))) throw new AppError('FORBIDDEN', 'The X-Signature does not match this body (send the webhook-id, webhook-timestamp and webhook-signature headers instead).');
+          // Still accepted, but the sender is told: X-Signature signs no time and will be refused once removed.
+          void reply.header('deprecation', 'true').header('link', '<https://www.standardwebhooks.com>; rel="successor-version"');
+          req.log.warn({ source }, 'webhook signed with the deprecated X-Signature header');
         },
       },
       async (req, res) => {
