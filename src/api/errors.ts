@@ -15,6 +15,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The body is too large.' },
   URI_TOO_LONG: { status: 414, message: 'The URL is too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was used with a different request.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   ENGINE_UNAVAILABLE: { status: 503, message: 'The workflow engine is unavailable; nothing was accepted. Retry later.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; nothing was accepted. Retry later.' },

@@ -76,6 +76,7 @@ export function workflowInputFromRow(row: ComplaintRow): ComplaintWorkflowInput 
     metadata: row.metadata,
     submittedBy: { subject: row.submittedBy, role: 'integrator' },
     receivedAt: row.createdAt.toISOString(),
+    requestHash: row.requestHash ?? undefined,
   };
 }
 
@@ -99,6 +100,7 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     customerPhone: input.customer.phone ?? null,
     customerLanguage: input.customer.language ?? null,
     externalRef: input.externalRef ?? null,
+    requestHash: input.requestHash ?? null,
     submittedBy: input.submittedBy.subject,
     metadata: input.metadata,
     language: null,

@@ -1,9 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { openDatabase } from '../../src/db/client';
+import { complaints } from '../../src/db/schema';
 import { auth, eventually, startTestStack, TEST_SURVEY_SECRET, TEST_ID_SECRET, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
@@ -90,6 +92,28 @@ describe('idempotent intake', () => {
     expect(first.statusCode).toBe(201);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
+  });
+
+  it('a key reused with a different body is 422 IDEMPOTENCY_KEY_REUSED, before and after the first write; the same body (keys in any order) is still 200', async () => {
+    const key = `reuse-${Date.now()}`;
+    const headers = { ...auth('integrator'), 'idempotency-key': key };
+    const original = { channel: 'app', body: 'My card was charged twice.', customer: { id: 'c-reuse', language: 'en' }, metadata: { order: '77', shop: 'eu' } };
+    const first = await post(original, headers);
+    expect(first.statusCode).toBe(201);
+    const { id } = first.json();
+    // Straight away (the workflow may not have written its row yet) and after the row exists.
+    for (const moment of ['at once', 'after the first write']) {
+      if (moment !== 'at once') await waitForStatus(id, 'assigned');
+      const changed = await post({ ...original, body: 'Something else entirely.' }, headers);
+      expect(changed.statusCode, moment).toBe(422);
+      expect(changed.json().error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: [{ path: 'headers.idempotency-key', complaintId: id }] });
+      const reordered = await post({ metadata: { shop: 'eu', order: '77' }, customer: { language: 'en', id: 'c-reuse' }, body: 'My card was charged twice.', channel: 'app' }, headers);
+      expect([reordered.statusCode, reordered.json().id], moment).toEqual([200, id]);
+    }
+    expect((await post({ ...original, customer: { id: 'c-other', language: 'en' } }, headers)).statusCode).toBe(422);
+    // The stored fingerprint is keyed: it is not a hash anyone could compute from the text alone.
+    const [row] = await stack.database.db.select().from(complaints).where(eq(complaints.id, id));
+    expect(row!.requestHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('concurrent submissions with one key start exactly one workflow', async () => {

@@ -55,7 +55,7 @@ export const complaintRoutes =
           summary: 'Submit a complaint (idempotent by Idempotency-Key or by channel + externalRef)',
           headers: idempotencyHeaders,
           body: createComplaintBody,
-          response: { 200: createComplaintResponse, 201: createComplaintResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
+          response: { 200: createComplaintResponse, 201: createComplaintResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, ...authErrors },
         },
       },
       async (req, reply) => {
