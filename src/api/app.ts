@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiToken } from '../config';
 import type { Database } from '../db/client';
-import { createAuthenticator } from './auth';
+import { createAuthenticator, routeRoles } from './auth';
 import { createEngine } from './engine';
 import { registerMetrics } from './metrics';
 import { KnowledgeBase } from '../kb/knowledge-base';
@@ -87,7 +87,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Each guarded operation names the roles it admits (`x-roles`): for readers, and for the fuzzer, which
+    // calls every operation with a token that may call it.
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const roles = routeRoles(input.route.onRequest);
+      return roles ? { ...out, schema: { ...out.schema, 'x-roles': [...roles] } } : out;
+    },
     transformObject: jsonSchemaTransformObject,
   });
   // The plugin's own policy (scripts from our origin only), plus the one style element Swagger UI adds at
