@@ -75,6 +75,18 @@ describe('every route × every role', () => {
     expect(failures).toEqual([]);
   });
 
+  it('the OpenAPI document names the roles of every guarded operation (x-roles), as the fuzzer reads them', async () => {
+    const doc = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { 'x-roles'?: string[] }>> };
+    const missing: string[] = [];
+    for (const r of routes().filter((x) => x.roles)) {
+      const op = doc.paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      if (!op) continue; // hidden from the document (the dashboard's files)
+      if (JSON.stringify(op['x-roles']) !== JSON.stringify(r.roles)) missing.push(`${r.method} ${r.url}: ${JSON.stringify(op['x-roles'])} ≠ ${JSON.stringify(r.roles)}`);
+    }
+    expect(missing).toEqual([]);
+    expect(doc.paths['/v1/audit/replay']!.post!['x-roles']).toEqual(['auditor']);
+  });
+
   it('signed routes refuse unsigned callers; the survey routes refuse forged tokens', async () => {
     for (const [key, kind] of Object.entries(PUBLIC)) {
       if (kind === 'open') continue;
@@ -170,6 +182,7 @@ describe('hostile input', () => {
       { name: 'complaint cursor in year 275760', method: 'GET', url: `/v1/complaints?cursor=${b64(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'abc']))}`, headers: auth('supervisor'), path: 'querystring.cursor' },
       { name: 'KB cursor 999999999999999:abc', method: 'GET', url: `/v1/kb/articles?cursor=${b64('999999999999999:abc')}`, headers: auth('agent'), path: 'querystring.cursor' },
       { name: 'hot topics over 1970–9999', method: 'GET', url: '/v1/analytics/hot-topics?from=1970-01-01T00:00:00Z&to=9999-12-31T00:00:00Z', headers: auth('supervisor'), path: 'querystring.from' },
+      { name: 'history of a run id that is no UUID', method: 'GET', url: `/v1/complaints/${complaintId}/history?runId=%F0%A7%9F%85aaA&format=raw`, headers: auth('auditor'), path: 'querystring.runId' },
       { name: 'replay of a query the engine cannot parse', method: 'POST', url: '/v1/audit/replay', payload: JSON.stringify({ query: "'; DROP" }), headers: { ...json, ...auth('auditor') }, path: 'body.query' },
       { name: 'webhook occurredAt in year 0', method: 'POST', url: '/v1/channels/webhook/app', payload: JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' }), headers: { ...json, 'x-signature': hmacSignature('security-webhook-secret-0123', JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' })) }, path: 'body.occurredAt' },
     ];

@@ -34,7 +34,8 @@ function grpcCodeOf(err: unknown): number | undefined {
   return e?.cause ? grpcCodeOf(e.cause) : undefined;
 }
 
-const historyQuery = z.object({ format: z.enum(['readable', 'raw']).default('readable'), runId: z.string().max(100).optional() }).strict();
+// Temporal's run ids are UUIDs; anything else would reach the engine only to be refused there.
+const historyQuery = z.object({ format: z.enum(['readable', 'raw']).default('readable'), runId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a run id').optional() }).strict();
 const entry = z.object({ eventId: z.number(), at: z.string(), type: z.string(), name: z.string().optional(), data: z.unknown().optional() });
 const readable = z.object({ id: z.string(), workflowId: z.string(), runs: z.array(z.object({ runId: z.string(), status: z.string(), events: z.array(entry) })) }).meta({ id: 'History' });
 const replayBody = z
