@@ -85,6 +85,9 @@ describe('every route × every role', () => {
     }
     expect(missing).toEqual([]);
     expect(doc.paths['/v1/audit/replay']!.post!['x-roles']).toEqual(['auditor']);
+    // Both forms of a history are documented (?format=raw is Temporal's own JSON), so a raw answer conforms.
+    const history = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/v1/complaints/{id}/history'].get.responses['200'].content['application/json'].schema;
+    expect(history.anyOf.map((s: { $ref: string }) => s.$ref)).toEqual(['#/components/schemas/History', '#/components/schemas/RawHistory']);
   });
 
   it('signed routes refuse unsigned callers; the survey routes refuse forged tokens', async () => {

@@ -37,6 +37,8 @@ function grpcCodeOf(err: unknown): number | undefined {
 // Temporal's run ids are UUIDs; anything else would reach the engine only to be refused there.
 const historyQuery = z.object({ format: z.enum(['readable', 'raw']).default('readable'), runId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a run id').optional() }).strict();
 const entry = z.object({ eventId: z.number(), at: z.string(), type: z.string(), name: z.string().optional(), data: z.unknown().optional() });
+/** ?format=raw: Temporal's own history JSON, as the replayer takes it. */
+const raw = z.looseObject({ events: z.array(z.unknown()) }).meta({ id: 'RawHistory' });
 const readable = z.object({ id: z.string(), workflowId: z.string(), runs: z.array(z.object({ runId: z.string(), status: z.string(), events: z.array(entry) })) }).meta({ id: 'History' });
 const replayBody = z
   .object({ ids: z.array(z.string().regex(/^[a-z0-9]{1,64}$/)).min(1).max(1000).optional(), query: z.string().trim().min(1).max(2000).optional() })
@@ -52,7 +54,7 @@ export const historyRoutes =
       '/v1/complaints/:id/history',
       {
         onRequest: requireRoles('auditor'),
-        schema: { tags: ['audit'], summary: "The complaint's workflow history: readable steps, or ?format=raw for the replayer", params: idParams, querystring: historyQuery, response: { 200: z.union([readable, z.unknown()]), 404: errorResponse, ...authErrors } },
+        schema: { tags: ['audit'], summary: "The complaint's workflow history: readable steps, or ?format=raw for the replayer", params: idParams, querystring: historyQuery, response: { 200: z.union([readable, raw]), 404: errorResponse, ...authErrors } },
       },
       async (req, reply) => {
         const { row } = await lookup(req.params.id, req.principal!);
@@ -68,7 +70,8 @@ export const historyRoutes =
         if (req.query.format === 'raw') {
           const runId = req.query.runId ?? runs[runs.length - 1]!.runId;
           const history = await client.workflow.getHandle(workflowId, runId).fetchHistory().catch(engineFailure);
-          return reply.type('application/json').send(historyToJSON(history));
+          // historyToJSON is the replayer's own encoding (int64s as strings); parsed so the reply is checked against RawHistory.
+          return reply.type('application/json').send(JSON.parse(historyToJSON(history)) as z.infer<typeof raw>);
         }
         const out = [];
         for (const r of runs) {
