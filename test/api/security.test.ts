@@ -196,6 +196,9 @@ describe('hostile input', () => {
       got.push({ name: c.name, status: r.statusCode, code: body.error?.code, path: body.error?.details?.[0]?.path, shaped: typeof body.error?.message === 'string' && Array.isArray(body.error?.details) });
     }
     expect(got).toEqual(cases.map((c) => ({ name: c.name, status: 400, code: expect.stringMatching(/^(VALIDATION_FAILED|INVALID_JSON)$/), path: c.path, shaped: true })));
+    // A well-formed run id of no run of this complaint is not found, not a 500.
+    const noRun = await stack.app.inject({ method: 'GET', url: `/v1/complaints/${complaintId}/history?runId=80f94079-58c8-77e0-e50e-21fc018008ea&format=raw`, headers: auth('auditor') });
+    expect([noRun.statusCode, noRun.json().error.code]).toEqual([404, 'NOT_FOUND']);
     // The same bounds leave ordinary requests alone.
     expect((await stack.app.inject({ method: 'GET', url: '/v1/analytics/hot-topics?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z', headers: auth('supervisor') })).statusCode).toBe(200);
     const nested = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: { ...json, ...auth('integrator') }, payload: JSON.stringify({ channel: 'web', body: 'Brackets in text are not nesting: [[[{{{', customer: { id: 'n-1' }, metadata: { k: '\\"[{'.repeat(100) } }) });

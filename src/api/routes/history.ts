@@ -27,6 +27,7 @@ export interface HistoryRouteDeps {
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_NOT_FOUND = 5;
 
 function grpcCodeOf(err: unknown): number | undefined {
   const e = err as { code?: unknown; cause?: unknown };
@@ -69,7 +70,14 @@ export const historyRoutes =
         if (runs.length === 0) throw new AppError('NOT_FOUND', `No workflow history for ${row.id} (retention may have removed it).`);
         if (req.query.format === 'raw') {
           const runId = req.query.runId ?? runs[runs.length - 1]!.runId;
-          const history = await client.workflow.getHandle(workflowId, runId).fetchHistory().catch(engineFailure);
+          const history = await client.workflow
+            .getHandle(workflowId, runId)
+            .fetchHistory()
+            .catch((err: unknown) => {
+              // A run id of another workflow (or none): the engine says NOT_FOUND, and so do we.
+              if (grpcCodeOf(err) === GRPC_NOT_FOUND) throw new AppError('NOT_FOUND', `No run ${runId} of complaint ${row.id}.`);
+              return engineFailure(err);
+            });
           // historyToJSON is the replayer's own encoding (int64s as strings); parsed so the reply is checked against RawHistory.
           return reply.type('application/json').send(JSON.parse(historyToJSON(history)) as z.infer<typeof raw>);
         }
