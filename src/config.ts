@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MissingSecretsError, MIN_SECRET_LENGTH, resolveSecrets, type ResolvedSecrets, type Secrets } from './secrets';
 import { ROLES, type Role } from './shared/constants';
 
 /**
@@ -65,7 +66,10 @@ const envSchema = z.object({
   DETECTOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   CHROMIUM_PATH: optionalString,
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
-  SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SURVEY_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  ID_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  AUDIT_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  MASTER_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)').optional(),
@@ -74,7 +78,9 @@ const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a messaging service SID (MG + 32 hex digits)').optional(),
   TWILIO_API_BASE: z.url().optional(),
   CHANNEL_WEBHOOK_SECRETS: optionalString,
+  CHANNEL_WEBHOOK_LEGACY_SIGNATURES: bool.default(true),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   CORS_ORIGINS: optionalString,
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   ROLLUP_FOLD_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
@@ -115,6 +121,8 @@ export interface Config {
     devTokens: boolean;
     /** Requests per minute per bearer token (per client address without one). */
     rateLimitPerMinute: number;
+    /** Failed authentications per minute per client address; more get 429 (valid tokens still pass). */
+    failedAuthPerMinute: number;
     /** Origins allowed to call the API from a browser; empty = CORS off. */
     corsOrigins: string[];
   };
@@ -123,6 +131,10 @@ export interface Config {
   /** A category decided below this confidence is a guess: the complaint waits for a supervisor (needsHumanTriage). */
   triage: { confidenceThreshold: number; learningIntervalMinutes: number; learningMinCorrections: number };
   surveys: { secret: string; publicBaseUrl: string };
+  /** Every secret of the service (see src/secrets.ts): from the environment, or generated for development. */
+  secrets: Secrets;
+  /** Which secrets a development start generated or read from DATA_DIR, for the start-up notice. */
+  secretsOrigin: Pick<ResolvedSecrets, 'generated' | 'kept' | 'file'>;
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
   /** The early-warning detector runs this often (a Temporal Schedule). */
@@ -136,6 +148,8 @@ export interface Config {
   channels: {
     /** Per-source HMAC secrets of POST /v1/channels/webhook/:source; a source not listed is refused. */
     webhookSecrets: Readonly<Record<string, string>>;
+    /** Accept the deprecated X-Signature header (it signs no timestamp) beside the Standard Webhooks headers. */
+    legacyWebhookSignatures: boolean;
     /** How often the outbox relay retries messages whose first delivery failed. */
     relayIntervalMs: number;
   };
@@ -246,8 +260,15 @@ function checkConsistency(env: Env): void {
   if (env.NODE_ENV === 'production' && !env.API_TOKENS) {
     throw new ConfigError('API_TOKENS', 'must be set in production (the dev-<role> tokens are refused there)');
   }
-  if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
-    throw new ConfigError('SURVEY_SECRET', 'must be set in production (it signs survey links)');
+}
+
+/** The secrets from the environment; production refuses to start without every one of them. */
+function secretsOf(e: Env, dataDir: string): ResolvedSecrets {
+  try {
+    return resolveSecrets({ SURVEY_SECRET: e.SURVEY_SECRET, ID_SECRET: e.ID_SECRET, AUDIT_KEY: e.AUDIT_KEY, MASTER_KEY: e.MASTER_KEY }, e.NODE_ENV === 'production', dataDir);
+  } catch (err) {
+    if (err instanceof MissingSecretsError) throw new ConfigError(err.missing[0]!, err.message);
+    throw new ConfigError('DATA_DIR', `cannot keep the development secrets under ${dataDir}: ${(err as Error).message}`);
   }
 }
 
@@ -268,9 +289,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
   const e = parsed.data;
   checkConsistency(e);
   const tokens = e.API_TOKENS ? parseApiTokens(e.API_TOKENS) : devApiTokens();
+  const dataDir = path.resolve(root, e.DATA_DIR);
+  const secrets = secretsOf(e, dataDir);
   return Object.freeze({
     env: e.NODE_ENV,
-    dataDir: path.resolve(root, e.DATA_DIR),
+    dataDir,
     temporal: buildTemporal(e, root),
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, rollupFoldIntervalMs: e.ROLLUP_FOLD_INTERVAL_MS },
     api: {
@@ -280,19 +303,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       tokens,
       devTokens: !e.API_TOKENS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      failedAuthPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       corsOrigins: parseOrigins(e.CORS_ORIGINS),
     },
     worker: { maxActivities: e.WORKER_MAX_ACTIVITIES, maxWorkflowTasks: e.WORKER_MAX_WORKFLOW_TASKS },
     files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE, taxonomy: e.TAXONOMY_FILE },
     triage: { confidenceThreshold: e.TRIAGE_CONFIDENCE_THRESHOLD, learningIntervalMinutes: e.LEARNING_INTERVAL_MINUTES, learningMinCorrections: e.LEARNING_MIN_CORRECTIONS },
-    // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
-    surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    surveys: { secret: secrets.values.SURVEY_SECRET, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    secrets: Object.freeze({ ...secrets.values }),
+    secretsOrigin: { generated: secrets.generated, kept: secrets.kept, file: secrets.file },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
     detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,
     chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio: buildTwilio(e),
-    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
+    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), legacyWebhookSignatures: e.CHANNEL_WEBHOOK_LEGACY_SIGNATURES, relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
   });
 }

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiToken } from '../config';
 import type { Database } from '../db/client';
-import { createAuthenticator } from './auth';
+import { createAuthenticator, routeRoles } from './auth';
 import { getComplaint } from '../db/queries/complaints';
 import { createEngine } from './engine';
 import { registerMetrics } from './metrics';
@@ -40,13 +40,18 @@ export interface AppDeps {
   taskQueue?: string;
   /** Signs survey links; the same secret as the worker's. */
   surveySecret: string;
+  /** Keys the derivation of complaint ids from idempotency keys and channel references (ID_SECRET). */
+  idSecret: string;
   /** Replays workflow histories against the current code (see src/audit/replay.ts). */
   replay: HistoryRouteDeps['replay'];
   /** Rate limit and CORS (see src/api/hardening.ts). */
   hardening?: HardeningOptions;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
-  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
+  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; legacyWebhookSignatures?: boolean };
 }
+
+/** The style element Swagger UI inserts when it renders (swagger-ui-dist 5). */
+const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
 
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -73,12 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((req, reply) => errorHandler(new AppError('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`), req, reply));
 
-  await registerHardening(app, deps.hardening ?? {});
-  const authenticate = createAuthenticator(deps.tokens);
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
-    req.principal = authenticate(req.headers.authorization);
   });
+  await registerHardening(app, createAuthenticator(deps.tokens), deps.hardening ?? {});
 
   await app.register(swagger, {
     openapi: {
@@ -87,10 +90,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // Each guarded operation names the roles it admits (`x-roles`): for readers, and for the fuzzer, which
+    // calls every operation with a token that may call it.
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      const roles = routeRoles(input.route.onRequest);
+      return roles ? { ...out, schema: { ...out.schema, 'x-roles': [...roles] } } : out;
+    },
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The plugin's own policy (scripts from our origin only), plus the one style element Swagger UI adds at
+  // run time, by hash (the browser test fails if an upgrade changes it); upgrade-insecure-requests is left
+  // out, or the page would load its own files over https from a service that listens on plain http.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, '').replace("style-src 'self' https:", `style-src 'self' https: ${SWAGGER_UI_STYLE_HASH}`).trim(),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { complaintsAccepted } = registerMetrics(app);
@@ -100,12 +116,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
   const lookup = createComplaintLookup(deps.database.db, engine);
-  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted });
+  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
   await app.register(actionRoutes({ db: deps.database.db, engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
-  await app.register(channelRoutes({ db: deps.database.db, engine, intake, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));
+  await app.register(channelRoutes({ db: deps.database.db, engine, intake, idSecret: deps.idSecret, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));
   await app.register(outboxRoutes({ db: deps.database.db }));
   await app.register(auditRoutes({ db: deps.database.db }));
   await app.register(routingRoutes({ db: deps.database.db, engine }));

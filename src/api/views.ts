@@ -77,6 +77,7 @@ export function workflowInputFromRow(row: ComplaintRow): ComplaintWorkflowInput 
     metadata: row.metadata,
     submittedBy: { subject: row.submittedBy, role: 'integrator' },
     receivedAt: row.createdAt.toISOString(),
+    requestHash: row.requestHash ?? undefined,
   };
 }
 
@@ -100,6 +101,7 @@ export function rowFromWorkflowInput(input: ComplaintWorkflowInput, workflowId: 
     customerPhone: input.customer.phone ?? null,
     customerLanguage: input.customer.language ?? null,
     externalRef: input.externalRef ?? null,
+    requestHash: input.requestHash ?? null,
     submittedBy: input.submittedBy.subject,
     metadata: input.metadata,
     language: null,

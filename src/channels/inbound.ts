@@ -69,7 +69,8 @@ export function callerLanguage(from: string | undefined, lang: string | undefine
 
 /**
  * Checks a webhook's `X-Signature: sha256=<hex>` (HMAC-SHA256 of the raw body with the source's secret),
- * in constant time.
+ * in constant time. Deprecated: it signs no time, so a captured request stays valid for ever; accepted
+ * beside the Standard Webhooks headers until senders have moved (see checkStandardWebhook).
  */
 export function validHmacSignature(secret: string, rawBody: string, header: string | undefined): boolean {
   const m = /^sha256=([0-9a-f]{64})$/i.exec((header ?? '').trim());
@@ -81,3 +82,48 @@ export function validHmacSignature(secret: string, rawBody: string, header: stri
 
 /** Signs a body as {@link validHmacSignature} expects (for senders, and for tests). */
 export const hmacSignature = (secret: string, rawBody: string): string => `sha256=${createHmac('sha256', secret).update(rawBody, 'utf8').digest('hex')}`;
+
+/** How far a webhook's timestamp may be from our clock (Standard Webhooks recommends five minutes). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** The key of a source's secret: `whsec_<base64>` as Standard Webhooks issues them, else the text's own bytes. */
+const webhookKey = (secret: string): Buffer => (secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8'));
+
+const standardSignature = (secret: string, id: string, timestamp: string, rawBody: string): Buffer =>
+  createHmac('sha256', webhookKey(secret)).update(`${id}.${timestamp}.${rawBody}`, 'utf8').digest();
+
+export type WebhookCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Checks a Standard Webhooks signature (https://www.standardwebhooks.com): `webhook-signature` holds one or
+ * more `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">`, and the timestamp (Unix
+ * seconds) must lie within the tolerance of our clock, so a captured request cannot be replayed later
+ * (within the window a replay finds the complaint its message id already opened).
+ */
+export function checkStandardWebhook(
+  secret: string,
+  headers: { id?: string; timestamp?: string; signature?: string },
+  rawBody: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = WEBHOOK_TOLERANCE_SECONDS,
+): WebhookCheck {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature) return { ok: false, reason: 'webhook-id, webhook-timestamp and webhook-signature are all required' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'webhook-timestamp must be Unix seconds' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return { ok: false, reason: `webhook-timestamp is more than ${toleranceSeconds} s from the server's clock` };
+  const expected = standardSignature(secret, id, timestamp, rawBody);
+  const match = signature
+    .split(' ')
+    .map((s) => /^v1,([A-Za-z0-9+/=]+)$/.exec(s.trim())?.[1])
+    .some((b64) => {
+      const given = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    });
+  return match ? { ok: true } : { ok: false, reason: 'webhook-signature does not match this body' };
+}
+
+/** The three Standard Webhooks headers for a body (for senders, and for tests). */
+export function standardWebhookHeaders(secret: string, id: string, rawBody: string, timestampSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const timestamp = String(timestampSeconds);
+  return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${standardSignature(secret, id, timestamp, rawBody).toString('base64')}` };
+}

@@ -93,9 +93,10 @@ export async function startApi(config: Config, database: Database, client: Clien
     tokens: config.api.tokens,
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
+    idSecret: config.secrets.ID_SECRET,
     replay: createReplayer(client),
-    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
-    hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, corsOrigins: config.api.corsOrigins },
+    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets, legacyWebhookSignatures: config.channels.legacyWebhookSignatures },
+    hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, failedAuthPerMinute: config.api.failedAuthPerMinute, corsOrigins: config.api.corsOrigins },
     logger: safeLogger(config.logLevel),
   });
   await app.listen({ host: config.api.host, port: config.api.port });

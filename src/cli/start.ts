@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../config';
 import { ensureTemporalBinaries } from '../embedded/tools';
 import { readTemporalDevConfig, startTemporalDevServer, type RunningDevServer } from '../embedded/temporal-dev-server';
+import { secretsNotice } from '../secrets';
 import { connectClient } from '../temporal/connection';
 import { fail, installRuntime, onShutdown, prepareDatabase, startApi, startWorker, stopWorker } from './stack';
 
@@ -29,6 +30,8 @@ function banner(config: Config, apiUrl: string, uiUrl: string | undefined, dbKin
     `  Temporal   ${uiUrl ?? `${config.temporal.address} (external)`}`,
     `  Database   ${dbKind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pg')}` : 'PostgreSQL (DATABASE_URL)'}`,
   ];
+  const secrets = secretsNotice(config.secretsOrigin);
+  if (secrets) lines.push('', `  ${secrets}`);
   if (config.api.devTokens) {
     lines.push('', '  !!! API_TOKENS is not set: the DEV tokens below are accepted. Never run like this in production. !!!');
     for (const t of config.api.tokens) lines.push(`      ${t.role.padEnd(10)} Authorization: Bearer ${t.token}`);

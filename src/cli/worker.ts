@@ -1,4 +1,5 @@
 import { loadConfig } from '../config';
+import { secretsNotice } from '../secrets';
 import { connectClient } from '../temporal/connection';
 import { fail, installRuntime, onShutdown, prepareDatabase, startWorker, stopWorker } from './stack';
 
@@ -6,6 +7,8 @@ import { fail, installRuntime, onShutdown, prepareDatabase, startWorker, stopWor
 // because the embedded stores belong to the one process of `npm start`.
 async function main(): Promise<void> {
   const config = loadConfig();
+  const secrets = secretsNotice(config.secretsOrigin);
+  if (secrets) console.log(`[complaint-desk] ${secrets}`);
   installRuntime();
   if (!config.temporal.address) throw new Error('npm run worker needs TEMPORAL_ADDRESS (the embedded dev server runs only under npm start)');
   if (!config.database.url) throw new Error('npm run worker needs DATABASE_URL (embedded PGlite is single-process; use npm start)');

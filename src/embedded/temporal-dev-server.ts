@@ -106,8 +106,34 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
 }
 
 /**
+ * Runs as `node -e WATCHDOG <parent pid> <cli> <args…>`: starts the server, passes SIGTERM / SIGINT on, and
+ * stops it (SIGTERM, SIGKILL after 10 s) as soon as the parent is gone: its pid no longer answers, or this
+ * process was handed to another parent. Plain JavaScript with no imports of ours, so it needs no loader.
+ * Exits with the server's exit code.
+ */
+const WATCHDOG = `
+const { spawn } = require('node:child_process');
+const [parentPid, cli, ...args] = process.argv.slice(1);
+const parent = Number(parentPid);
+const server = spawn(cli, args, { stdio: 'inherit' });
+let stopping = false;
+const stop = (signal) => {
+  if (stopping) return;
+  stopping = true;
+  server.kill(signal);
+  setTimeout(() => server.kill('SIGKILL'), 10000).unref();
+};
+for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => stop(s));
+const alive = () => { try { process.kill(parent, 0); return process.ppid === parent; } catch { return false; } };
+const timer = setInterval(() => { if (!alive()) stop('SIGTERM'); }, 500);
+server.on('exit', (code, signal) => { clearInterval(timer); process.exit(code ?? (signal ? 1 : 0)); });
+server.on('error', (err) => { console.error(err.message); process.exit(127); });
+`;
+
+/**
  * Starts `temporal server start-dev` as configured and resolves once its frontend answers.
- * The caller owns the process: call stop() (SIGTERM, then SIGKILL after 10 s) on the way out.
+ * The caller owns the process: call stop() (SIGTERM, then SIGKILL after 10 s) on the way out; if the caller
+ * dies without stopping it (SIGKILL, a crash), the watchdog stops the server within a second or so.
  */
 export async function startTemporalDevServer(o: DevServerOptions): Promise<RunningDevServer> {
   const port = o.port ?? o.config.port;
@@ -116,7 +142,9 @@ export async function startTemporalDevServer(o: DevServerOptions): Promise<Runni
     throw new Error(`port ${port} on ${o.config.ip} is taken: is another Temporal server (or npm start) running? Set TEMPORAL_PORT to use another.`);
   }
   if (o.dbPath) mkdirSync(path.dirname(o.dbPath), { recursive: true });
-  const child = spawn(o.cli, buildArgs(o, port, uiPort), { stdio: ['ignore', o.stdio ?? 'inherit', o.stdio ?? 'inherit'] });
+  // Through a watchdog, so the server never outlives us: a SIGKILLed `npm start` cannot stop its children,
+  // and a server left running would hold the port and the SQLite file that the next start needs.
+  const child = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), o.cli, ...buildArgs(o, port, uiPort)], { stdio: ['ignore', o.stdio ?? 'inherit', o.stdio ?? 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `${o.config.ip}:${port}`;
   const stop = async (): Promise<void> => {

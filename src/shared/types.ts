@@ -32,6 +32,11 @@ export interface ComplaintWorkflowInput {
   submittedBy: Actor;
   /** ISO time the API accepted it; the SLA clock starts here, not when a worker first runs. */
   receivedAt: string;
+  /**
+   * HMAC of the submitted request when it came with an Idempotency-Key: a retry with the same key must
+   * carry the same request (src/api/intake.ts). Keyed, so it reveals nothing of the text.
+   */
+  requestHash?: string;
 }
 
 export interface TriageOutcome {

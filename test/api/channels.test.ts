@@ -1,14 +1,17 @@
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmacSignature } from '../../src/channels/inbound';
+import { hmacSignature, standardWebhookHeaders } from '../../src/channels/inbound';
 import { openComplaintOf } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { complaints, notifications } from '../../src/db/schema';
 import { createMailer, type Mailer } from '../../src/notify/mailer';
 import { createTwilioSenders } from '../../src/notify/twilio';
 import { startFakeTwilio, startSmtp } from '../helpers/loopback';
-import { auth, eventually, startTestStack, TEST_PUBLIC_BASE_URL, type TestStack } from '../helpers/stack';
+import { buildApp } from '../../src/api/app';
+import { createReplayer } from '../../src/audit/replayer';
+import { devApiTokens } from '../../src/config';
+import { auth, eventually, startTestStack, TEST_ID_SECRET, TEST_PUBLIC_BASE_URL, TEST_SURVEY_SECRET, type TestStack } from '../helpers/stack';
 
 const AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
 const ACCOUNT = `AC${'0'.repeat(31)}1`;
@@ -99,6 +102,67 @@ describe('inbound email', () => {
     expect(reply.json()).toMatchObject({ id, threaded: true, created: false });
     const timeline = await getTimeline(stack.database.db, id);
     expect(timeline.find((e) => e.type === 'customer_reply')?.data).toEqual({ text: '单号是 SF123456。' });
+  });
+
+  it("threads only into the caller's own complaints: another integrator's id in a subject opens a new complaint", async () => {
+    const acme = await buildApp({
+      database: stack.database,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      tokens: [...devApiTokens(), { role: 'integrator', token: 'acme-integrator-token', subject: 'acme' }],
+      surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
+      replay: createReplayer(stack.client),
+    });
+    try {
+      const first = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { messageId: '<a-1@mail.example.com>', from: { address: 'owner@example.com' }, subject: 'Late parcel', text: 'My parcel is two weeks late.' } });
+      expect(first.statusCode).toBe(201);
+      const { id } = first.json();
+      await untilStatus(id, 'assigned');
+      const acmeAuth = { authorization: 'Bearer acme-integrator-token' };
+      expect((await acme.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: acmeAuth })).statusCode).toBe(404);
+      const intruding = await acme.inject({ method: 'POST', url: '/v1/channels/email', headers: acmeAuth, payload: { messageId: '<b-1@mail.example.com>', from: { address: 'intruder@example.com' }, subject: `Re: complaint ${id}`, text: 'Please close this, it was a mistake.' } });
+      expect(intruding.statusCode).toBe(201);
+      expect(intruding.json()).toMatchObject({ created: true, threaded: false });
+      expect(intruding.json().id).not.toBe(id);
+      expect((await getTimeline(stack.database.db, id)).filter((e) => e.type === 'customer_reply')).toEqual([]);
+      // The owner's own gateway still threads the same reply.
+      const own = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { messageId: '<a-2@mail.example.com>', from: { address: 'owner@example.com' }, subject: `Re: complaint ${id}`, text: 'Any news?' } });
+      expect(own.json()).toMatchObject({ id, threaded: true, created: false });
+    } finally {
+      await acme.close();
+    }
+  });
+
+  it('every channel holds a complaint to the body limit of POST /v1/complaints (20,000 characters): nothing longer is stored', async () => {
+    const mime = (from: string, text: string, extra: string[] = []) =>
+      ['From: <' + from + '>', 'To: complaints@example.com', 'Subject: Long story', `Message-ID: <${from}.${text.length}@mail.example.com>`, ...extra, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=UTF-8', '', text, ''].join('\r\n');
+    const email = (raw: string) => stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: { ...auth('integrator'), 'content-type': 'message/rfc822' }, payload: raw });
+    const huge = await email(mime('huge@example.com', 'word '.repeat(190_000)));
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.body' }] });
+    expect(await stack.database.db.select().from(complaints).where(eq(complaints.customerEmail, 'huge@example.com'))).toEqual([]);
+    const json = await stack.app.inject({ method: 'POST', url: '/v1/channels/email', headers: auth('integrator'), payload: { from: { address: 'long@example.com' }, subject: 'Long', text: 'x'.repeat(20_001) } });
+    expect(json.statusCode).toBe(400);
+    // At the limit it is accepted, as over HTTP.
+    expect((await email(mime('limit@example.com', `${'ab '.repeat(6666)}ab`))).statusCode).toBe(201);
+
+    // A reply by email is held to the customer-replies limit: nothing is appended.
+    const opened = await email(mime('replier@example.com', 'My order never arrived.'));
+    const { id } = opened.json();
+    await untilStatus(id, 'assigned');
+    const longReply = await email(mime('replier@example.com', 'z'.repeat(20_001), [`In-Reply-To: <${id}:1:email:replier@example.com@complaint-desk>`]).replace('Subject: Long story', `Subject: Re: complaint ${id}`));
+    expect(longReply.statusCode).toBe(400);
+    expect((await getTimeline(stack.database.db, id)).filter((e) => e.type === 'customer_reply')).toEqual([]);
+
+    // SMS, voice and webhooks refuse the same length in their own fields.
+    const sms = await twilioPost('/v1/channels/sms', { From: '+15551230000', To: '+15550000000', MessageSid: 'SM-long-1', Body: 'b'.repeat(20_001) });
+    expect(sms.statusCode).toBe(400);
+    const speech = await twilioPost('/v1/channels/voice/speech', { From: '+15551230000', To: '+15550000000', CallSid: 'CA-long-1', SpeechResult: 's'.repeat(20_001) });
+    expect(speech.statusCode).toBe(400);
+    const hook = JSON.stringify({ messageId: 'wx-long-1', text: 'w'.repeat(20_001) });
+    const wechat = await stack.app.inject({ method: 'POST', url: '/v1/channels/webhook/wechat', headers: { 'content-type': 'application/json', 'x-signature': hmacSignature(SECRETS.wechat, hook) }, payload: hook });
+    expect(wechat.statusCode).toBe(400);
   });
 
   it('an email without sender or text is 400 naming the field; without a token 401', async () => {
@@ -207,6 +271,51 @@ describe('signed webhooks (WeChat, Weibo, apps)', () => {
     expect(again.json()).toMatchObject({ id, created: false });
     const invalid = JSON.stringify({ messageId: 'x' });
     expect((await post('app', invalid, hmacSignature(SECRETS.app, invalid))).statusCode).toBe(400);
+    // The old header still works for now, and says it is deprecated.
+    expect(again.headers.deprecation).toBe('true');
+  });
+
+  it('Standard Webhooks headers: a timestamp inside five minutes is accepted, a stale or future one refused, and the signature covers id and time', async () => {
+    const raw = JSON.stringify({ messageId: 'wx-std-1', text: '快递三天没有更新', customer: { id: 'wx-openid-88' } });
+    const send = (headers: Record<string, string>, payload = raw) => stack.app.inject({ method: 'POST', url: '/v1/channels/webhook/wechat', headers: { 'content-type': 'application/json', ...headers }, payload });
+    const now = Math.floor(Date.now() / 1000);
+    const ok = await send(standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 200));
+    expect(ok.statusCode).toBe(201);
+    expect(ok.headers.deprecation).toBeUndefined();
+    // Captured and replayed ten minutes later (or sent from a clock ten minutes ahead): refused.
+    for (const at of [now - 600, now + 600]) {
+      const stale = await send(standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, at));
+      expect(stale.statusCode).toBe(403);
+      expect(stale.json().error.message).toMatch(/webhook-timestamp/);
+    }
+    // The time cannot be moved forward without the secret: the signature covers it.
+    const fresh = standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 600);
+    expect((await send({ ...fresh, 'webhook-timestamp': String(now) })).statusCode).toBe(403);
+    expect((await send({ ...standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now), 'webhook-id': 'msg_2' })).statusCode).toBe(403);
+    expect((await send(standardWebhookHeaders('not-the-secret-at-all', 'msg_1', raw, now))).statusCode).toBe(403);
+    // A sender that sends both headers is held to the timestamped one.
+    expect((await send({ ...standardWebhookHeaders(SECRETS.wechat, 'msg_1', raw, now - 600), 'x-signature': hmacSignature(SECRETS.wechat, raw) })).statusCode).toBe(403);
+  });
+
+  it('with the deprecated header switched off (CHANNEL_WEBHOOK_LEGACY_SIGNATURES=false) only the timestamped headers are accepted', async () => {
+    const strict = await buildApp({
+      database: stack.database,
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      tokens: devApiTokens(),
+      surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
+      replay: createReplayer(stack.client),
+      channels: { publicBaseUrl: TEST_PUBLIC_BASE_URL, webhookSecrets: SECRETS, legacyWebhookSignatures: false },
+    });
+    try {
+      const raw = JSON.stringify({ messageId: 'app-std-2', text: 'The app crashes when I pay.' });
+      const send = (headers: Record<string, string>) => strict.inject({ method: 'POST', url: '/v1/channels/webhook/app', headers: { 'content-type': 'application/json', ...headers }, payload: raw });
+      expect((await send({ 'x-signature': hmacSignature(SECRETS.app, raw) })).statusCode).toBe(403);
+      expect((await send(standardWebhookHeaders(SECRETS.app, 'msg_9', raw))).statusCode).toBe(201);
+    } finally {
+      await strict.close();
+    }
   });
 });
 

@@ -1,10 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { openDatabase } from '../../src/db/client';
-import { auth, eventually, startTestStack, TEST_SURVEY_SECRET, type TestStack } from '../helpers/stack';
+import { complaints } from '../../src/db/schema';
+import { auth, eventually, startTestStack, TEST_SURVEY_SECRET, TEST_ID_SECRET, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 
@@ -92,6 +94,28 @@ describe('idempotent intake', () => {
     expect(again.json().id).toBe(first.json().id);
   });
 
+  it('a key reused with a different body is 422 IDEMPOTENCY_KEY_REUSED, before and after the first write; the same body (keys in any order) is still 200', async () => {
+    const key = `reuse-${Date.now()}`;
+    const headers = { ...auth('integrator'), 'idempotency-key': key };
+    const original = { channel: 'app', body: 'My card was charged twice.', customer: { id: 'c-reuse', language: 'en' }, metadata: { order: '77', shop: 'eu' } };
+    const first = await post(original, headers);
+    expect(first.statusCode).toBe(201);
+    const { id } = first.json();
+    // Straight away (the workflow may not have written its row yet) and after the row exists.
+    for (const moment of ['at once', 'after the first write']) {
+      if (moment !== 'at once') await waitForStatus(id, 'assigned');
+      const changed = await post({ ...original, body: 'Something else entirely.' }, headers);
+      expect(changed.statusCode, moment).toBe(422);
+      expect(changed.json().error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: [{ path: 'headers.idempotency-key', complaintId: id }] });
+      const reordered = await post({ metadata: { shop: 'eu', order: '77' }, customer: { language: 'en', id: 'c-reuse' }, body: 'My card was charged twice.', channel: 'app' }, headers);
+      expect([reordered.statusCode, reordered.json().id], moment).toEqual([200, id]);
+    }
+    expect((await post({ ...original, customer: { id: 'c-other', language: 'en' } }, headers)).statusCode).toBe(422);
+    // The stored fingerprint is keyed: it is not a hash anyone could compute from the text alone.
+    const [row] = await stack.database.db.select().from(complaints).where(eq(complaints.id, id));
+    expect(row!.requestHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it('concurrent submissions with one key start exactly one workflow', async () => {
     const headers = { ...auth('integrator'), 'idempotency-key': `burst-${Date.now()}` };
     const rs = await Promise.all(Array.from({ length: 50 }, () => post({ channel: 'web', body: 'Refund please' }, headers)));
@@ -157,6 +181,7 @@ describe('reading complaints', () => {
       taskQueue: stack.taskQueue,
       tokens: [...devApiTokens(), { role: 'integrator', token: 'other-integrator-token', subject: 'acme' }],
       surveySecret: TEST_SURVEY_SECRET,
+      idSecret: TEST_ID_SECRET,
       replay: createReplayer(stack.client),
     });
     const mine = (await post({ channel: 'web', body: 'mine' })).json().id;
@@ -209,19 +234,27 @@ describe('when a dependency is down, intake answers 503 with Retry-After and acc
   it('engine unreachable', async () => {
     // A lazy connection to a port nobody listens on: every call fails as the real outage would.
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const app = await buildApp({ database: stack.database, temporal: new Client({ connection }), tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(stack.client) });
+    const app = await buildApp({ database: stack.database, temporal: new Client({ connection }), tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(stack.client) });
     const r = await app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'lost?', externalRef: 'down-1' } });
     expect(r.statusCode).toBe(503);
     expect(r.headers['retry-after']).toBe('5');
     expect(r.json().error.code).toBe('ENGINE_UNAVAILABLE');
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    // Without an admin token the probe says only that the engine is unavailable, not why or where.
+    expect(ready.json()).toEqual({ status: 'unavailable', checks: { database: 'ok', engine: 'unavailable' } });
+    expect(ready.body).not.toMatch(/127\.0\.0\.1|:1\b|connect|ECONNREFUSED|deadline/i);
+    const asSupervisor = await app.inject({ method: 'GET', url: '/readyz', headers: auth('supervisor') });
+    expect(asSupervisor.json().checks.engine).toBe('unavailable');
+    const asAdmin = await app.inject({ method: 'GET', url: '/readyz', headers: auth('admin') });
+    expect(asAdmin.json().checks.engine).toMatch(/^unavailable: ./);
     await app.close();
   });
 
   it('database unreachable', async () => {
     const dead = await openDatabase({});
     await dead.close();
-    const app = await buildApp({ database: dead, temporal: stack.client, taskQueue: stack.taskQueue, tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(stack.client) });
+    const app = await buildApp({ database: dead, temporal: stack.client, taskQueue: stack.taskQueue, tokens: devApiTokens(), surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(stack.client) });
     const ref = `db-down-${Date.now()}`;
     const r = await app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'lost?', externalRef: ref } });
     expect(r.statusCode).toBe(503);

@@ -75,6 +75,21 @@ describe('every route × every role', () => {
     expect(failures).toEqual([]);
   });
 
+  it('the OpenAPI document names the roles of every guarded operation (x-roles), as the fuzzer reads them', async () => {
+    const doc = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { 'x-roles'?: string[] }>> };
+    const missing: string[] = [];
+    for (const r of routes().filter((x) => x.roles)) {
+      const op = doc.paths[r.url.replace(/:([A-Za-z]+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      if (!op) continue; // hidden from the document (the dashboard's files)
+      if (JSON.stringify(op['x-roles']) !== JSON.stringify(r.roles)) missing.push(`${r.method} ${r.url}: ${JSON.stringify(op['x-roles'])} ≠ ${JSON.stringify(r.roles)}`);
+    }
+    expect(missing).toEqual([]);
+    expect(doc.paths['/v1/audit/replay']!.post!['x-roles']).toEqual(['auditor']);
+    // Both forms of a history are documented (?format=raw is Temporal's own JSON), so a raw answer conforms.
+    const history = (await stack.app.inject({ method: 'GET', url: '/openapi.json' })).json().paths['/v1/complaints/{id}/history'].get.responses['200'].content['application/json'].schema;
+    expect(history.anyOf.map((s: { $ref: string }) => s.$ref)).toEqual(['#/components/schemas/History', '#/components/schemas/RawHistory']);
+  });
+
   it('signed routes refuse unsigned callers; the survey routes refuse forged tokens', async () => {
     for (const [key, kind] of Object.entries(PUBLIC)) {
       if (kind === 'open') continue;
@@ -107,9 +122,38 @@ describe('headers, CORS and limits', () => {
       expect(last.headers['retry-after']).toMatch(/^\d+$/);
       expect(last.json().error.code).toBe('RATE_LIMITED');
       expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('auditor') })).statusCode).toBe(200);
+      // Keyed on the parsed caller, not the header's spelling: these are the auditor's token again.
+      const spellings = ['bearer dev-auditor', 'Bearer  dev-auditor', 'Bearer\tdev-auditor'];
+      const spelled = [];
+      for (const authorization of spellings) spelled.push((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization } })).statusCode);
+      expect(spelled).toEqual([200, 200, 429]);
       // CORS is off unless configured: no Access-Control headers at all.
       const r = await limited.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://desk.example.com' } });
       expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('failed authentication', () => {
+  it('more than 100 wrong tokens a minute from one address get 429 with Retry-After; a valid token from it still works', async () => {
+    const limited = await startTestStack('authfail', { hardening: { rateLimitPerMinute: 100_000, failedAuthPerMinute: 100 } });
+    try {
+      const codes = new Map<number, number>();
+      for (let i = 0; i < 130; i++) {
+        const r = await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization: `Bearer guess-${i}-${Math.random()}` } });
+        codes.set(r.statusCode, (codes.get(r.statusCode) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(codes)).toEqual({ 401: 100, 429: 30 });
+      const refused = await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: { authorization: 'Bearer one-more-guess' } });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+      expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', headers: auth('supervisor') })).statusCode).toBe(200);
+      // Another address is not affected.
+      expect((await limited.app.inject({ method: 'GET', url: '/v1/complaints', remoteAddress: '10.9.8.7', headers: { authorization: 'Bearer wrong-again' } })).statusCode).toBe(401);
     } finally {
       await limited.stop();
     }
@@ -123,6 +167,42 @@ describe('hostile input', () => {
     expect(r.json().error.details[0].path).toBe('body.customer.name');
     const q = await stack.app.inject({ method: 'GET', url: '/v1/complaints?department=x%00y', headers: auth('supervisor') });
     expect(q.statusCode).toBe(400);
+  });
+
+  it('inputs that used to reach the database or the engine unchecked are 400 in the error shape, never 500', async () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url');
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const deepObject = `{"channel":"web","body":"x","metadata":${'{"a":'.repeat(65)}1${'}'.repeat(65)}}`;
+    const json = { 'content-type': 'application/json' };
+    const cases: Array<{ name: string; method: 'GET' | 'POST'; url: string; payload?: string; headers: Record<string, string>; path?: string }> = [
+      { name: 'JSON 20,000 deep', method: 'POST', url: '/v1/complaints', payload: deep, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'JSON 65 deep in metadata', method: 'POST', url: '/v1/complaints', payload: deepObject, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'JSON 20,000 deep to a signed webhook, unsigned', method: 'POST', url: '/v1/channels/webhook/app', payload: deep, headers: json, path: 'body' },
+      { name: 'JSON 20,000 deep as an email', method: 'POST', url: '/v1/channels/email', payload: deep, headers: { ...json, ...auth('integrator') }, path: 'body' },
+      { name: 'audit cursor past bigint', method: 'GET', url: '/v1/audit/log?cursor=9223372036854775808', headers: auth('auditor'), path: 'querystring.cursor' },
+      { name: 'alert cursor past 2^53', method: 'GET', url: '/v1/alerts?cursor=9999999999999999', headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'complaint cursor in year -271821', method: 'GET', url: `/v1/complaints?cursor=${b64(JSON.stringify(['-271821-04-20T00:00:00.000Z', 'abc']))}`, headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'complaint cursor in year 275760', method: 'GET', url: `/v1/complaints?cursor=${b64(JSON.stringify(['+275760-09-13T00:00:00.000Z', 'abc']))}`, headers: auth('supervisor'), path: 'querystring.cursor' },
+      { name: 'KB cursor 999999999999999:abc', method: 'GET', url: `/v1/kb/articles?cursor=${b64('999999999999999:abc')}`, headers: auth('agent'), path: 'querystring.cursor' },
+      { name: 'hot topics over 1970–9999', method: 'GET', url: '/v1/analytics/hot-topics?from=1970-01-01T00:00:00Z&to=9999-12-31T00:00:00Z', headers: auth('supervisor'), path: 'querystring.from' },
+      { name: 'history of a run id that is no UUID', method: 'GET', url: `/v1/complaints/${complaintId}/history?runId=%F0%A7%9F%85aaA&format=raw`, headers: auth('auditor'), path: 'querystring.runId' },
+      { name: 'replay of a query the engine cannot parse', method: 'POST', url: '/v1/audit/replay', payload: JSON.stringify({ query: "'; DROP" }), headers: { ...json, ...auth('auditor') }, path: 'body.query' },
+      { name: 'webhook occurredAt in year 0', method: 'POST', url: '/v1/channels/webhook/app', payload: JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' }), headers: { ...json, 'x-signature': hmacSignature('security-webhook-secret-0123', JSON.stringify({ messageId: 'm-0', text: 'x', occurredAt: '0000-01-01T00:00:00Z' })) }, path: 'body.occurredAt' },
+    ];
+    const got = [];
+    for (const c of cases) {
+      const r = await stack.app.inject({ method: c.method, url: c.url, payload: c.payload, headers: c.headers });
+      const body = r.json();
+      got.push({ name: c.name, status: r.statusCode, code: body.error?.code, path: body.error?.details?.[0]?.path, shaped: typeof body.error?.message === 'string' && Array.isArray(body.error?.details) });
+    }
+    expect(got).toEqual(cases.map((c) => ({ name: c.name, status: 400, code: expect.stringMatching(/^(VALIDATION_FAILED|INVALID_JSON)$/), path: c.path, shaped: true })));
+    // A well-formed run id of no run of this complaint is not found, not a 500.
+    const noRun = await stack.app.inject({ method: 'GET', url: `/v1/complaints/${complaintId}/history?runId=80f94079-58c8-77e0-e50e-21fc018008ea&format=raw`, headers: auth('auditor') });
+    expect([noRun.statusCode, noRun.json().error.code]).toEqual([404, 'NOT_FOUND']);
+    // The same bounds leave ordinary requests alone.
+    expect((await stack.app.inject({ method: 'GET', url: '/v1/analytics/hot-topics?from=2025-01-01T00:00:00Z&to=2025-02-01T00:00:00Z', headers: auth('supervisor') })).statusCode).toBe(200);
+    const nested = await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: { ...json, ...auth('integrator') }, payload: JSON.stringify({ channel: 'web', body: 'Brackets in text are not nesting: [[[{{{', customer: { id: 'n-1' }, metadata: { k: '\\"[{'.repeat(100) } }) });
+    expect(nested.statusCode).toBe(201);
   });
 
   it('an over-long or malformed URL gets the catalogue’s error shape', async () => {

@@ -222,7 +222,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const connection = await Connection.connect({ address: temporal.address });
     toStop.push(() => connection.close());
     const client = new Client({ connection });
-    const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), surveySecret: 'chaos-survey-secret-0123456789', replay: createReplayer(client) });
+    const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), surveySecret: 'chaos-survey-secret-0123456789', idSecret: 'chaos-id-secret-0123456789', replay: createReplayer(client) });
     toStop.push(() => app.close());
     const auth = { authorization: 'Bearer dev-integrator' };
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,5 +71,55 @@ describe('SIGTERM under load', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
+  }, 400_000);
+});
+
+/** Processes whose command line mentions `needle` (read from /proc: no ps needed). */
+function processesMentioning(needle: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes(needle)) found.push(`${pid} ${cmd.slice(0, 160)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
+const portAnswers = (port: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('kill -9', () => {
+  it('the embedded Temporal dev server dies with the service, and the next start on the same ports and data comes up', async () => {
+    const env = { PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const first = await startService(env);
+    const sqlite = path.join(dataDir, 'temporal.sqlite');
+    expect(await portAnswers(env.TEMPORAL_PORT)).toBe(true);
+    expect(processesMentioning(sqlite).length).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Nothing of ours may hold the port or the SQLite file for long: the watchdog stops the server.
+    let freed = false;
+    for (let i = 0; i < 100 && !freed; i++) {
+      freed = !(await portAnswers(env.TEMPORAL_PORT)) && processesMentioning(sqlite).length === 0;
+      if (!freed) await sleep(200);
+    }
+    expect({ freed, left: processesMentioning(sqlite) }).toEqual({ freed: true, left: [] });
+
+    const second = await startService(env);
+    try {
+      const r = await fetch(`${second.base}/v1/complaints`, { method: 'POST', headers: { ...auth('integrator'), 'idempotency-key': 'after-kill-9' }, body: JSON.stringify({ channel: 'web', body: 'After a kill -9 the desk still takes complaints.' }) });
+      expect(r.status).toBe(201);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+    expect(processesMentioning(sqlite)).toEqual([]);
   }, 400_000);
 });

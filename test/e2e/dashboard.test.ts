@@ -57,7 +57,10 @@ describe.skipIf(!chromiumFound && !inCi)(`dashboard in a real browser (${config.
     const page = await browser!.newPage({ viewport: { width: 1400, height: 1300 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${baseUrl}/dashboard`);
+    const violations: string[] = [];
+    page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && violations.push(m.text())));
+    const served = await page.goto(`${baseUrl}/dashboard`);
+    expect(served?.headers()['content-security-policy']).toMatch(/default-src 'none'; script-src 'self' 'sha256-/);
     await page.click('#load');
     await expect.poll(async () => `${await page.textContent('#error')} ${errors.join('; ')}`).toContain('API token');
 
@@ -88,5 +91,26 @@ describe.skipIf(!chromiumFound && !inCi)(`dashboard in a real browser (${config.
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: path.join(OUT, 'dashboard.png'), fullPage: true });
     expect(existsSync(path.join(OUT, 'dashboard.png'))).toBe(true);
+    // Under its Content-Security-Policy the page ran its script and styles, and the browser refused nothing.
+    expect(violations).toEqual([]);
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('section.wide')).gridColumnStart`)).toBe('1');
+  });
+
+  it('/docs renders the API under its Content-Security-Policy, and an injected inline script would not run', async () => {
+    const page = await browser!.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => void (/Content Security Policy/i.test(m.text()) && violations.push(m.text())));
+    const served = await page.goto(`${baseUrl}/docs/`);
+    const csp = served?.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/default-src 'self';.*script-src 'self'\s*;.*script-src-attr 'none'/);
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    await page.waitForSelector('.swagger-ui .info .title', { timeout: 30_000 });
+    expect(await page.textContent('.swagger-ui .info .title')).toContain('Complaint desk API');
+    await page.waitForSelector('.opblock', { timeout: 30_000 });
+    expect(violations).toEqual([]);
+    // The policy is enforced: a script added inline after load is refused.
+    await page.evaluate(`(() => { const s = document.createElement('script'); s.textContent = 'window.injected = true'; document.body.appendChild(s); })()`);
+    expect(await page.evaluate('window.injected === true')).toBe(false);
+    await expect.poll(() => violations.length).toBeGreaterThan(0);
   });
 });

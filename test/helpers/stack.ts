@@ -81,6 +81,9 @@ export const TEST_PUBLIC_BASE_URL = 'http://complaints.test';
 
 export const TEST_SURVEY_SECRET = 'test-survey-secret-0123456789';
 
+/** Keys complaint ids in tests: random per test process, as a development start generates its own. */
+export const TEST_ID_SECRET = randomBytes(32).toString('base64url');
+
 /**
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
  * server, and the HTTP app (driven through `inject`).
@@ -104,7 +107,7 @@ export async function startTestStack(
     deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client), opts.confidenceThreshold)), ...(opts.senders ? { senders: opts.senders } : {}) },
   });
   const running = worker.run();
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger });
   return {
     app,
     client,

@@ -7,7 +7,7 @@ import { acknowledgeAlert, analyticsSummary, dailyCategoryCounts, keywordLists, 
 import type { AlertRow } from '../../db/schema';
 import { requireRoles } from '../auth';
 import { AppError } from '../errors';
-import { authErrors, errorResponse } from '../schemas/common';
+import { authErrors, errorResponse, withinTimeBounds } from '../schemas/common';
 import { alertPage, alertParams, alertsQuery, alertView, forecastQuery, forecastResponse, hotTopicsQuery, hotTopicsResponse, summaryQuery, summaryResponse } from '../schemas/analytics';
 
 const DAY_MS = 86_400_000;
@@ -67,6 +67,9 @@ export const analyticsRoutes =
       async (req) => {
         const r = range(req.query);
         const previous = { from: new Date(2 * r.from.getTime() - r.to.getTime()), to: r.from };
+        if (!withinTimeBounds(previous.from.getTime())) {
+          throw new AppError('VALIDATION_FAILED', 'The range and the previous period of the same length must both begin after 1970-01-01.', [{ path: 'querystring.from', message: 'the range is compared with the period of the same length before it, which must begin after 1970-01-01' }]);
+        }
         const items = hotTopics(await keywordLists(db, r), await keywordLists(db, previous), req.query.limit);
         return { from: r.from.toISOString(), to: r.to.toISOString(), previousFrom: previous.from.toISOString(), items };
       },

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
 import { z } from 'zod';
-import { callerLanguage, languageOf, parseRawEmail, replyText, threadCandidates, validHmacSignature, type InboundEmail } from '../../channels/inbound';
+import { callerLanguage, checkStandardWebhook, languageOf, parseRawEmail, replyText, threadCandidates, validHmacSignature, type InboundEmail } from '../../channels/inbound';
 import { emptyMessagingTwiml, greetingTwiml, notHeardTwiml, recordedTwiml, surveyCallTwiml, surveyThanksTwiml } from '../../channels/twiml';
 import type { Db } from '../../db/client';
 import { getComplaint, openComplaintOf } from '../../db/queries/complaints';
@@ -15,21 +15,26 @@ import { requireRoles } from '../auth';
 import { derivedComplaintId } from '../complaint-ids';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
+import { jsonTooDeep, tooDeepError } from '../hardening';
 import type { Intake, IntakeResult } from '../intake';
-import { authErrors, errorResponse, publicErrors } from '../schemas/common';
-import { customerInput, type CreateComplaintBody } from '../schemas/complaints';
+import { authErrors, errorResponse, isoTime, publicErrors } from '../schemas/common';
+import { actionBodies, customerInput, type CreateComplaintBody } from '../schemas/complaints';
 import type { SurveyOpener } from './surveys';
 
 export interface ChannelRouteDeps {
   db: Db;
   engine: Engine;
   intake: Intake;
+  /** Keys complaint ids (ID_SECRET): a redelivered SMS finds the complaint it opened by its derived id. */
+  idSecret: string;
   openSurvey: SurveyOpener;
   /** The base URL Twilio calls us on: signatures are computed over it plus the path. */
   publicBaseUrl: string;
   /** Twilio's auth token; unset refuses the SMS and voice webhooks (nothing could check them). */
   twilioAuthToken?: string;
   webhookSecrets: Readonly<Record<string, string>>;
+  /** Accept the deprecated `X-Signature` (no timestamp) beside the Standard Webhooks headers; default true. */
+  legacyWebhookSignatures?: boolean;
 }
 
 declare module 'fastify' {
@@ -39,6 +44,8 @@ declare module 'fastify' {
 }
 
 const REPLYABLE = new Set(['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved']);
+/** Who may add a customer reply by email: the integrator that submitted the complaint, or an admin. */
+const mayThreadInto = (submittedBy: string, actor: Actor): boolean => actor.role === 'admin' || submittedBy === actor.subject;
 const customerActor = (contact: string): Actor => ({ subject: `customer:${contact}`, role: 'customer' });
 const channelActor = (channel: string): Actor => ({ subject: `channel:${channel}`, role: 'integrator' });
 
@@ -65,7 +72,7 @@ const webhookBody = z
     messageId: z.string().trim().min(1).max(200),
     text: z.string().trim().min(1).max(20_000),
     subject: z.string().trim().min(1).max(500).optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    occurredAt: isoTime.optional(),
     customer: customerInput.default({}),
     /** A complaint this message continues (the customer replied in the conversation). */
     replyTo: z.string().trim().min(1).max(64).optional(),
@@ -84,13 +91,15 @@ const CHANNEL_OF_SOURCE: Record<string, Channel> = { wechat: 'wechat', weibo: 'w
 export const channelRoutes =
   (deps: ChannelRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, engine, intake, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const { db, engine, intake, idSecret, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const legacyWebhookSignatures = deps.legacyWebhookSignatures ?? true;
     await app.register(formbody);
     app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     // Webhook signatures are over the exact bytes received, so keep them before parsing.
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
       req.rawBody = body as string;
+      if (jsonTooDeep(body as string)) return done(tooDeepError(), undefined);
       try {
         done(null, (body as string).length === 0 ? undefined : JSON.parse(body as string));
       } catch (err) {
@@ -113,6 +122,9 @@ export const channelRoutes =
 
     /** A reply to an open complaint, once per channel message; false when the complaint cannot take it. */
     async function reply(complaintId: string, messageKey: string, text: string, from: string): Promise<boolean> {
+      // The limit of POST /v1/complaints/:id/customer-replies holds for a reply by any channel.
+      const checked = actionBodies['customer-replies'].safeParse({ text });
+      if (!checked.success) throw new AppError('VALIDATION_FAILED', `The reply is invalid: ${checked.error.issues[0]!.message}`, [{ path: 'body.text', message: checked.error.issues[0]!.message }]);
       try {
         await engine.updateOnce(complaintId, messageKey, customerReplyUpdate, { text, actor: customerActor(from) });
         return true;
@@ -130,14 +142,16 @@ export const channelRoutes =
       const text = replyText(mail.text);
       for (const id of threadCandidates(mail)) {
         const row = await getComplaint(db, id);
-        if (row && REPLYABLE.has(row.status) && text && (await reply(id, `email:${mail.messageId ?? text}`, text, mail.from))) {
+        // Only into a complaint the caller may act on: an integrator's own (as on every complaint route),
+        // any for an admin. Another integrator's id in a subject opens a new complaint instead.
+        if (row && mayThreadInto(row.submittedBy, actor) && REPLYABLE.has(row.status) && text && (await reply(id, `email:${mail.messageId ?? text}`, text, mail.from))) {
           return res.status(200).send(result({ id, status: (await getComplaint(db, id))?.status ?? row.status }, false, true));
         }
       }
       const body = mail.text.trim() || mail.subject?.trim();
       if (!body) throw new AppError('VALIDATION_FAILED', 'The email has neither text nor subject.', [{ path: 'body.text', message: 'must not be empty' }]);
       const r = await submit(
-        { channel: 'email', body, subject: mail.subject?.slice(0, 500) || undefined, customer: { id: mail.from.toLowerCase(), email: mail.from, name: mail.fromName?.slice(0, 200), language: languageOf(body) }, externalRef: mail.messageId?.slice(0, 200), metadata: {} },
+        { channel: 'email', body, subject: mail.subject?.slice(0, 500) || undefined, customer: { id: mail.from.toLowerCase().slice(0, 200), email: mail.from, name: mail.fromName?.slice(0, 200), language: languageOf(body) }, externalRef: mail.messageId?.slice(0, 200), metadata: {} },
         actor,
       );
       return res.status(r.created ? 201 : 200).send(result(r, r.created, false));
@@ -167,7 +181,7 @@ export const channelRoutes =
         const { From: from, Body, MessageSid } = req.body;
         const text = Body.trim();
         // Twilio redelivers a message it thinks we missed: if this one opened a complaint, it is done.
-        if (await getComplaint(db, derivedComplaintId(channelActor('sms').subject, undefined, 'sms', MessageSid)!)) return xml(res, emptyMessagingTwiml());
+        if (await getComplaint(db, derivedComplaintId(idSecret, channelActor('sms').subject, undefined, 'sms', MessageSid)!)) return xml(res, emptyMessagingTwiml());
         const open = await openComplaintOf(db, { phone: from });
         if (open && /^[1-5]$/.test(text) && open.status === 'resolved') {
           const survey = await pendingSurveyOf(db, open.id);
@@ -226,19 +240,28 @@ export const channelRoutes =
       {
         schema: {
           tags: ['channels'],
-          summary: 'WeChat, Weibo or app messages as JSON, signed X-Signature: sha256=HMAC(secret, body)',
+          summary: 'WeChat, Weibo or app messages as JSON, signed as Standard Webhooks do (webhook-id, webhook-timestamp within 5 minutes, webhook-signature); the older X-Signature (no timestamp) is deprecated',
           security: [],
           params: z.object({ source: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
           body: webhookBody,
           response: { 200: channelResult, 201: channelResult, ...publicErrors, 409: errorResponse, 413: errorResponse, 415: errorResponse, 503: errorResponse },
         },
         // The signature is checked before the body is validated: an unsigned caller learns nothing.
-        preValidation: async (req) => {
+        preValidation: async (req, reply) => {
           const { source } = req.params as { source: string };
           const secret = webhookSecrets[source];
           if (!secret) throw new AppError('NOT_FOUND', `No webhook source "${source}" is configured.`);
-          const sig = req.headers['x-signature'];
-          if (!validHmacSignature(secret, req.rawBody ?? '', typeof sig === 'string' ? sig : undefined)) throw new AppError('FORBIDDEN', 'The X-Signature does not match this body.');
+          const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+          const raw = req.rawBody ?? '';
+          if (header('webhook-signature') !== undefined || !legacyWebhookSignatures) {
+            const check = checkStandardWebhook(secret, { id: header('webhook-id'), timestamp: header('webhook-timestamp'), signature: header('webhook-signature') }, raw);
+            if (!check.ok) throw new AppError('FORBIDDEN', `The webhook signature is refused: ${check.reason}.`);
+            return;
+          }
+          if (!validHmacSignature(secret, raw, header('x-signature'))) throw new AppError('FORBIDDEN', 'The X-Signature does not match this body (send the webhook-id, webhook-timestamp and webhook-signature headers instead).');
+          // Still accepted, but the sender is told: X-Signature signs no time and will be refused once removed.
+          void reply.header('deprecation', 'true').header('link', '<https://www.standardwebhooks.com>; rel="successor-version"');
+          req.log.warn({ source }, 'webhook signed with the deprecated X-Signature header');
         },
       },
       async (req, res) => {

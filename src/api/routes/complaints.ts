@@ -9,7 +9,7 @@ import type { ComplaintRow } from '../../db/schema';
 import { requireRoles } from '../auth';
 import type { Intake } from '../intake';
 import { AppError } from '../errors';
-import { authErrors, jsonOrCsv, errorResponse, idParams } from '../schemas/common';
+import { authErrors, jsonOrCsv, errorResponse, idParams, withinTimeBounds } from '../schemas/common';
 import {
   complaintPage,
   complaintView as complaintViewSchema,
@@ -33,7 +33,8 @@ function decodeCursor(raw: string): Cursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('bad cursor');
+    // A forged time outside the years PostgreSQL and toISOString agree on would fail in the query.
+    if (typeof id !== 'string' || id.length > 64 || !withinTimeBounds(createdAt.getTime())) throw new Error('bad cursor');
     return { createdAt, id };
   } catch {
     throw new AppError('VALIDATION_FAILED', 'Invalid cursor.', [{ path: 'querystring.cursor', message: 'not a cursor this API issued' }]);
@@ -54,7 +55,7 @@ export const complaintRoutes =
           summary: 'Submit a complaint (idempotent by Idempotency-Key or by channel + externalRef)',
           headers: idempotencyHeaders,
           body: createComplaintBody,
-          response: { 200: createComplaintResponse, 201: createComplaintResponse, 413: errorResponse, 415: errorResponse, ...authErrors },
+          response: { 200: createComplaintResponse, 201: createComplaintResponse, 413: errorResponse, 415: errorResponse, 422: errorResponse, ...authErrors },
         },
       },
       async (req, reply) => {

@@ -6,7 +6,7 @@ import type { ArticleRow, ArticleStatus } from '../../db/schema';
 import { complaintTerms, newArticleId, type KnowledgeBase } from '../../kb/knowledge-base';
 import { requireRoles } from '../auth';
 import { AppError } from '../errors';
-import { authErrors, errorResponse, idParams } from '../schemas/common';
+import { authErrors, errorResponse, idParams, withinTimeBounds } from '../schemas/common';
 import { articleCreate, articleIdParams, articleListQuery, articlePage, articlePatch, articleTransition, articleView, searchQuery, searchResponse, similarQuery, similarResponse } from '../schemas/kb';
 
 export interface KbRouteDeps {
@@ -31,7 +31,7 @@ const articleOut = (a: ArticleRow) => ({ ...a, createdAt: a.createdAt.toISOStrin
 const encodeCursor = (a: ArticleRow) => Buffer.from(`${a.updatedAt.getTime()}:${a.id}`).toString('base64url');
 function decodeCursor(c: string): { updatedAt: Date; id: string } {
   const m = /^(\d{1,15}):([a-z0-9-]{3,80})$/.exec(Buffer.from(c, 'base64url').toString());
-  if (!m) throw new AppError('VALIDATION_FAILED', 'The cursor is not one this API gave out.', [{ path: 'cursor', message: 'invalid cursor' }]);
+  if (!m || !withinTimeBounds(Number(m[1]))) throw new AppError('VALIDATION_FAILED', 'The cursor is not one this API gave out.', [{ path: 'querystring.cursor', message: 'invalid cursor' }]);
   return { updatedAt: new Date(Number(m[1])), id: m[2]! };
 }
 

@@ -98,11 +98,11 @@ export const alertView = z
 export const alertsQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().regex(/^\d{1,18}$/).optional(),
+    cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor this API issued').optional(),
     open: z.enum(['true', 'false']).optional().meta({ description: 'true: only alerts not yet acknowledged' }),
   })
   .strict();
 
 export const alertPage = z.object({ items: z.array(alertView), nextCursor: z.string().nullable() }).meta({ id: 'AlertPage' });
 
-export const alertParams = z.object({ id: z.string().regex(/^\d{1,18}$/, 'not an alert id') });
+export const alertParams = z.object({ id: z.string().regex(/^\d{1,15}$/, 'not an alert id') });

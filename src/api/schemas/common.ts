@@ -23,14 +23,11 @@ export const idParams = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/, 'not
 
 // Bounded to 1970..9999 UTC: PostgreSQL and Date.toISOString disagree on years outside it, and a window
 // shifted back from year 0315 (the previous-period comparison) would reach negative years.
-const EARLIEST = Date.UTC(1970, 0, 1);
-const LATEST = Date.UTC(9999, 11, 31);
-export const isoTime = z.iso
-  .datetime({ offset: true })
-  .refine((s) => {
-    const t = Date.parse(s);
-    return t >= EARLIEST && t <= LATEST;
-  }, 'must be between 1970-01-01 and 9999-12-31');
+export const EARLIEST_TIME = Date.UTC(1970, 0, 1);
+export const LATEST_TIME = Date.UTC(9999, 11, 31);
+/** True for a time (ms) the API accepts anywhere: 1970-01-01 … 9999-12-31 UTC; cursors are held to it too. */
+export const withinTimeBounds = (t: number): boolean => t >= EARLIEST_TIME && t <= LATEST_TIME;
+export const isoTime = z.iso.datetime({ offset: true }).refine((s) => withinTimeBounds(Date.parse(s)), 'must be between 1970-01-01 and 9999-12-31');
 
 /** A 200 that is JSON by default and CSV under ?format=csv, documented as both media types. */
 export function jsonOrCsv<T extends z.ZodType>(json: T) {

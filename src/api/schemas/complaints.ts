@@ -173,7 +173,8 @@ export const actionBodies = {
 export const auditQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().regex(/^\d+$/, 'not a cursor this API issued').optional(),
+    // An audit entry's id: at most 15 digits, so it stays an exact JavaScript number and a PostgreSQL bigint.
+    cursor: z.string().regex(/^\d{1,15}$/, 'not a cursor this API issued').optional(),
     actor: z.string().min(1).max(200).optional(),
     role: z.string().min(1).max(50).optional(),
     action: z.string().min(1).max(100).optional(),

@@ -109,6 +109,7 @@ export async function insertComplaint(db: Db, input: ComplaintWorkflowInput, wor
         customerPhone: input.customer.phone ?? null,
         customerLanguage: input.customer.language ?? null,
         externalRef: input.externalRef ?? null,
+        requestHash: input.requestHash ?? null,
         submittedBy: input.submittedBy.subject,
         metadata: input.metadata,
         occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,

@@ -13,7 +13,7 @@ async function redactComplaints(tx: Tx, ids: string[], at: Date): Promise<void> 
   if (ids.length === 0) return;
   await tx
     .update(complaints)
-    .set({ customerName: null, customerEmail: null, customerPhone: null, body: REDACTED, subject: null, summary: null, keywords: [], searchTerms: null, metadata: {}, resolution: sql`case when ${complaints.resolution} is null then null else ${REDACTED} end`, erasedAt: at })
+    .set({ customerName: null, customerEmail: null, customerPhone: null, body: REDACTED, subject: null, summary: null, keywords: [], searchTerms: null, metadata: {}, requestHash: null, resolution: sql`case when ${complaints.resolution} is null then null else ${REDACTED} end`, erasedAt: at })
     .where(inArray(complaints.id, ids));
   await tx.update(notifications).set({ recipient: REDACTED, subject: REDACTED, body: REDACTED, data: {} }).where(inArray(notifications.complaintId, ids));
   // A draft learnt from the complaint still holds its words; a published article was rewritten by a person.

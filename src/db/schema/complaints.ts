@@ -22,6 +22,8 @@ export const complaints = pgTable(
     customerPhone: text('customer_phone'),
     customerLanguage: text('customer_language'),
     externalRef: text('external_ref'),
+    /** HMAC of the request that opened it under an Idempotency-Key; a reuse of the key with another request is refused. */
+    requestHash: text('request_hash'),
     submittedBy: text('submitted_by').notNull(),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     language: text('language'),
