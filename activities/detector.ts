@@ -32,11 +32,16 @@ async function supervisorAddresses(db: Db, category: string | null): Promise<str
   return [...new Set((serving.length ? serving : all).flatMap((d) => d.escalationContacts['1'] ?? []))];
 }
 
-/** Queues the alert's message to supervisors in the outbox, once per alert and address. */
-async function notifySupervisors(db: Db, alert: AlertRow): Promise<number> {
+const summaryZh = (alert: AlertRow): string => {
+  if (alert.kind === 'volume_spike') return `类别 ${alert.category} 投诉量激增：${alert.observed} 件（预期约 ${(alert.expected ?? 0).toFixed(1)} 件）`;
+  if (alert.kind === 'needs_attention') return `投诉 ${alert.complaintIds.join(', ')} 无法自动处理，需要主管检查后重试`;
+  return `群体投诉：${alert.observed} 位客户反映相似问题（${alert.category ?? '未分类'}）`;
+};
+
+/** Queues the alert's message to supervisors in the outbox, once per alert and address (a repeat queues nothing). */
+export async function notifySupervisors(db: Db, alert: AlertRow): Promise<number> {
   const addresses = await supervisorAddresses(db, alert.category);
-  const summaryZh = alert.kind === 'volume_spike' ? `类别 ${alert.category} 投诉量激增：${alert.observed} 件（预期约 ${(alert.expected ?? 0).toFixed(1)} 件）` : `群体投诉：${alert.observed} 位客户反映相似问题（${alert.category ?? '未分类'}）`;
-  const vars = { alertId: alert.id, summary: alert.summary, summaryZh, complaints: alert.complaintIds.slice(0, 20).join(', ') };
+  const vars = { alertId: alert.id, summary: alert.summary, summaryZh: summaryZh(alert), complaints: alert.complaintIds.slice(0, 20).join(', ') };
   // Staff read both languages here; the English template carries the Chinese summary in its data.
   const m = render('early_warning', 'en', vars);
   const messages = addresses.map((address) => ({

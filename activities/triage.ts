@@ -10,6 +10,7 @@ import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
 import type { CompiledRules, RuleVerdict } from '../src/triage/rules';
 import { complaintTerms, type KnowledgeBase } from '../src/kb/knowledge-base';
+import { classified } from './failures';
 
 export interface TriageDeps {
   db: Db;
@@ -67,59 +68,63 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
   return {
     /** Classifies the complaint (rules, then models), routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
-      const text = [req.subject, req.body].filter(Boolean).join('\n');
-      const verdict = rules.evaluate(text);
-      const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
-      const model = triageText(models, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
-      const { category, decidedBy } = decideCategory(verdict, model, modelCategories);
-      const { priority, reasons } = decidePriority(verdict, model);
-      const department = await departmentServing(db, category, defaultDepartment);
-      // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
-      const terms = complaintTerms(text);
-      const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
-      // A department with its own calendar holds its complaints to its own working hours and holidays.
-      const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
-      const outcome: TriageOutcome = {
-        language: req.declaredLanguage ?? model.language,
-        category,
-        department: department.id,
-        priority,
-        priorityReasons: reasons,
-        intent: model.intent.label,
-        sentiment: { label: model.sentiment.label, score: model.sentiment.score },
-        keywords: model.keywords,
-        summary: model.summary,
-        decidedBy,
-        sla,
-        unassignedEscalationMs,
-      };
-      await applyTransition(db, {
-        complaintId: req.complaintId,
-        seq: req.seq,
-        wft: req.wft,
-        status: 'triaged',
-        patch: {
-          language: outcome.language,
-          category,
-          department: outcome.department,
-          priority,
-          priorityReasons: reasons,
-          intent: outcome.intent,
-          sentimentLabel: model.sentiment.label,
-          sentimentScore: model.sentiment.score,
-          keywords: outcome.keywords,
-          summary: outcome.summary,
-          searchTerms: terms,
-          suggestions,
-        },
-        event: {
-          type: 'triaged',
-          actor: SYSTEM,
-          at: req.at,
-          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions },
-        },
-      });
-      return outcome;
+      return classified(() => triage(req));
     },
   };
+
+  async function triage(req: TriageRequest): Promise<TriageOutcome> {
+    const text = [req.subject, req.body].filter(Boolean).join('\n');
+    const verdict = rules.evaluate(text);
+    const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
+    const model = triageText(models, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats });
+    const { category, decidedBy } = decideCategory(verdict, model, modelCategories);
+    const { priority, reasons } = decidePriority(verdict, model);
+    const department = await departmentServing(db, category, defaultDepartment);
+    // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
+    const terms = complaintTerms(text);
+    const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
+    // A department with its own calendar holds its complaints to its own working hours and holidays.
+    const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
+    const outcome: TriageOutcome = {
+      language: req.declaredLanguage ?? model.language,
+      category,
+      department: department.id,
+      priority,
+      priorityReasons: reasons,
+      intent: model.intent.label,
+      sentiment: { label: model.sentiment.label, score: model.sentiment.score },
+      keywords: model.keywords,
+      summary: model.summary,
+      decidedBy,
+      sla,
+      unassignedEscalationMs,
+    };
+    await applyTransition(db, {
+      complaintId: req.complaintId,
+      seq: req.seq,
+      wft: req.wft,
+      status: 'triaged',
+      patch: {
+        language: outcome.language,
+        category,
+        department: outcome.department,
+        priority,
+        priorityReasons: reasons,
+        intent: outcome.intent,
+        sentimentLabel: model.sentiment.label,
+        sentimentScore: model.sentiment.score,
+        keywords: outcome.keywords,
+        summary: outcome.summary,
+        searchTerms: terms,
+        suggestions,
+      },
+      event: {
+        type: 'triaged',
+        actor: SYSTEM,
+        at: req.at,
+        data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions },
+      },
+    });
+    return outcome;
+  }
 }

@@ -20,6 +20,7 @@ import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_AT
 import type { ComplaintStatus, Priority } from '../src/shared/constants';
 import { isAllowed, type Action } from '../src/shared/lifecycle';
 import { computeDeadlines } from '../src/shared/sla-clock';
+import { storable, storableInput } from '../src/shared/text-safety';
 import type { SlaClock, SlaPause, SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../src/shared/types';
 import {
@@ -36,12 +37,14 @@ import {
   recategorizeUpdate,
   reprioritizeUpdate,
   respondUpdate,
+  retryUpdate,
   statusQuery,
   surveyUpdate,
   transferUpdate,
   wakeSignal,
   withdrawUpdate,
   type ActionResult,
+  type RetryArgs,
 } from './complaint.messages';
 
 // No maximumAttempts: a database or SMTP outage of any length delays a complaint but never loses it.
@@ -95,6 +98,8 @@ export interface WorkflowMemory {
   unassignedEscalationMs?: number;
   /** A release asked for by a signal, carried out by the main loop. */
   release?: { handlerId: string; reason: string };
+  /** Parked in needs_attention: the status a supervisor's retry goes back to. */
+  parked?: { resume: ComplaintStatus };
 }
 
 export interface ComplaintOutcome {
@@ -460,6 +465,48 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     },
   );
 
+  let retried: RetryArgs | undefined;
+  setHandler(
+    retryUpdate,
+    visible(async ({ reason, body, subject, actor }) => {
+      // The corrected text replaces the stored one; any text is made storable, whatever the caller sent.
+      const fix = { ...(body === undefined ? {} : { body: storable(body.trim()) }), ...(subject === undefined ? {} : { subject: storable(subject.trim()) }) };
+      retried = { reason: reason.trim(), ...fix, actor };
+      const resume = m.parked?.resume ?? 'received';
+      m.parked = undefined;
+      await record('retried', actor, { reason: reason.trim(), corrected: Object.keys(fix) }, resume, fix);
+      return result();
+    }),
+    {
+      validator: ({ reason, body, actor }) => {
+        allow('retry', actor);
+        nonEmpty('reason', reason);
+        if (body !== undefined) nonEmpty('body', body);
+      },
+    },
+  );
+
+  /**
+   * A step failed for good (the activity said so: its data cannot be stored, or it kept failing): the
+   * complaint waits in needs_attention, with a timeline entry and a supervisor alert, until a supervisor
+   * retries it (returns the retry) or it is withdrawn (returns undefined). Any other failure is rethrown.
+   */
+  async function parkUntilRetried(err: unknown, stage: 'intake' | 'assignment', current: ComplaintWorkflowInput): Promise<RetryArgs | undefined> {
+    // A regular activity's failure arrives wrapped in an ActivityFailure, a local activity's as itself.
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    // Added after the golden histories were recorded: a run that failed a step before this patch failed as it did.
+    if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable || !patched('needs-attention')) throw err;
+    m.parked = { resume: m.status };
+    m.status = 'needs_attention';
+    changed();
+    syncSearchAttributes();
+    retried = undefined;
+    const failure = { type: cause.type ?? 'Error', message: cause.message };
+    await serial(() => acts.flagNeedsAttention({ ...step(), at: now(), input: current, stage, failure }));
+    await wait(() => m.status !== 'needs_attention');
+    return (m.status as ComplaintStatus) === 'withdrawn' ? undefined : retried;
+  }
+
   setHandler(wakeSignal, () => changed());
   setHandler(releaseSignal, ({ handlerId, reason }) => {
     // Only a complaint still with that handler is released; a late or repeated signal changes nothing.
@@ -506,9 +553,14 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   }
 
   async function tryAssign(): Promise<void> {
-    const { assignee, nextShiftAt } = await serial(() =>
-      io.assignComplaint({ ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
-    );
+    let outcome: Awaited<ReturnType<Activities['assignComplaint']>>;
+    try {
+      outcome = await serial(() => io.assignComplaint({ ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }));
+    } catch (err) {
+      await parkUntilRetried(err, 'assignment', input); // back in the queue (the loop tries again) or withdrawn
+      return;
+    }
+    const { assignee, nextShiftAt } = outcome;
     m.nextShiftAt = nextShiftAt;
     // A supervisor may have acted while the activity ran; that decision stands.
     if (assignee && m.status === 'triaged') {
@@ -635,16 +687,32 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     });
     await reopen(input.reopen.reason, input.reopen.actor);
   } else if (!input.carry) {
-    await io.insertComplaint(input);
+    let intake: ComplaintWorkflowInput = input;
+    for (;;) {
+      try {
+        await receive(intake);
+        break;
+      } catch (err) {
+        const retry = await parkUntilRetried(err, 'intake', intake);
+        if (!retry) break; // withdrawn while parked
+        // Retried: with the supervisor's corrections, and every text made storable.
+        intake = storableInput({ ...intake, body: retry.body ?? intake.body, subject: retry.subject ?? intake.subject });
+      }
+    }
+  }
+
+  /** Intake: the complaint into the read model, triaged, acknowledged. */
+  async function receive(intake: ComplaintWorkflowInput): Promise<void> {
+    await io.insertComplaint(intake);
     const triage = await serial(() =>
       io.triageComplaint({
         ...step(),
         at: now(),
-        subject: input.subject,
-        body: input.body,
-        declaredLanguage: input.customer.language,
-        customerId: input.customer.id,
-        customerTags: input.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        subject: intake.subject,
+        body: intake.body,
+        declaredLanguage: intake.customer.language,
+        customerId: intake.customer.id,
+        customerTags: intake.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
       }),
     );
     Object.assign(m, {

@@ -16,6 +16,7 @@ import { createComplaintLookup } from './complaint-lookup';
 import { createIntake } from './intake';
 import { registerHardening, type HardeningOptions } from './hardening';
 import { actionRoutes } from './routes/actions';
+import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
@@ -100,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
   await app.register(actionRoutes({ engine, lookup }));
+  await app.register(attentionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
   await app.register(channelRoutes({ db: deps.database.db, engine, intake, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));

@@ -1,0 +1,62 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+
+/** A failure type the workflow reads: the complaint's own data cannot be stored or processed. */
+export const DATA_ERROR = 'DATA_ERROR';
+/** A failure type the workflow reads: a step failed so often that retrying on is pointless. */
+export const PROCESSING_FAILED = 'PROCESSING_FAILED';
+
+/**
+ * Attempts of a complaint's processing step before an error that is neither the data's fault nor an
+ * outage gives up: with the workflow's retry policy (1 s, doubling) the fifth attempt runs about 15 s
+ * after the first, so a complaint that keeps failing is parked well within a minute.
+ */
+export const ATTEMPTS_BEFORE_ATTENTION = 5;
+
+// SQLSTATE classes that no retry can mend: 22 data exception (NUL, a lone surrogate in jsonb, a value
+// out of range), 23 integrity constraint violation, 54 program limit exceeded (a word too long for a tsvector).
+const DATA_CLASSES = new Set(['22', '23', '54']);
+// Outages and contention: retried for as long as they last, as every database step always was.
+const TRANSIENT_CLASSES = new Set(['08', '40', '53', '57', '58']);
+const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+/** The SQLSTATE of a database error, looked for along its causes (drizzle wraps the driver's error). */
+function sqlState(err: unknown): { code: string; message: string } | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { code, message: e.message };
+  }
+  return undefined;
+}
+
+function isTransient(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (TRANSIENT_ERRNO.has(code) || (/^[0-9A-Z]{5}$/.test(code) && TRANSIENT_CLASSES.has(code.slice(0, 2))))) return true;
+  }
+  return false;
+}
+
+/**
+ * What a complaint step's error means for its retries: a data error fails at once (non-retryable), an
+ * outage is retried without limit, anything else is retried until ATTEMPTS_BEFORE_ATTENTION. The message
+ * names the SQLSTATE and the server's words only: drizzle's own message lists the query's parameters,
+ * which are the customer's name, address and complaint.
+ */
+export function classifyFailure(err: unknown, attempt: number): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  const state = sqlState(err);
+  const reason = state ? `${state.code}: ${state.message.slice(0, 200)}` : `${err instanceof Error ? err.name : 'Error'}`;
+  if (state && DATA_CLASSES.has(state.code.slice(0, 2))) return ApplicationFailure.create({ type: DATA_ERROR, message: reason, nonRetryable: true });
+  if (isTransient(err)) return err;
+  if (attempt >= ATTEMPTS_BEFORE_ATTENTION) return ApplicationFailure.create({ type: PROCESSING_FAILED, message: `failed ${attempt} times, last: ${reason}`, nonRetryable: true });
+  return err;
+}
+
+/** Runs a complaint step's body with its failure classified (see {@link classifyFailure}). */
+export async function classified<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw classifyFailure(err, Context.current().info.attempt);
+  }
+}
