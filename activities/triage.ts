@@ -5,7 +5,7 @@ import { departmentServing } from '../src/db/queries/routing';
 import { complaints } from '../src/db/schema';
 import { triageText, type TriageModels, type TriageResult } from '../src/nlp';
 import { FALLBACK_CATEGORY, PRIORITIES, type Language, type Priority } from '../src/shared/constants';
-import { resolveTargets } from '../src/shared/sla-clock';
+import { resolveTargets, slaSnapshot } from '../src/shared/sla-clock';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
 import type { CompiledRules, RuleVerdict } from '../src/triage/rules';
@@ -32,6 +32,8 @@ export interface TriageRequest extends StepRef {
   customerId?: string;
   /** Vulnerable-customer tags and the like ("Older American", "Servicemember"). */
   customerTags?: string[];
+  /** When the API accepted the complaint: the SLA clock's start (runs recorded before it sent none use `at`). */
+  receivedAt?: string;
 }
 
 const SYSTEM: Actor = { subject: 'triage', role: 'system' };
@@ -99,11 +101,16 @@ export function createTriageActivities({ db, rules, modelCategories, models, def
       sla,
       unassignedEscalationMs,
     };
+    // The clock starts at intake: its due dates go into the read model with this very step, so lists,
+    // queues ("nearest deadline first") and the CSV have them as soon as GET does.
+    const clock = { startedAtMs: Date.parse(req.receivedAt ?? req.at), pauses: [] };
+    const slaView = slaSnapshot(sla, priority, category, clock, Date.parse(req.at), { breached: false, escalationLevel: 0 });
     await applyTransition(db, {
       complaintId: req.complaintId,
       seq: req.seq,
       wft: req.wft,
       status: 'triaged',
+      sla: slaView,
       patch: {
         language: outcome.language,
         category,

@@ -146,6 +146,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
   const changed = (): void => void version++;
+  // When this run last wrote the complaint's row: what GET shows as updatedAt, equal to the row's own
+  // (a list shows the row), where the query used to answer the time of the last workflow task.
+  let writtenAt: string | undefined;
+  /** The time of a step that writes the complaint's row (its updated_at). */
+  const rowAt = (): string => (writtenAt = now());
   // The complaint, the step's number and where in the history it ran: the read model orders writes by
   // number and place, because a workflow task that is retried (its completion lost) may take another
   // path at the same number.
@@ -228,7 +233,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     if (status) m.status = status;
     changed();
     syncSearchAttributes();
-    const at = now();
+    const at = rowAt();
     const sla = slaView();
     return serial(() => io.recordTransition({ ...step(), status, patch, sla, event: { type, actor, at, data } }));
   };
@@ -254,7 +259,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     priority: m.priority,
     assignee: m.assignee,
     resolution: m.resolution,
-    updatedAt: now(),
+    updatedAt: writtenAt ?? input.receivedAt,
     sla: slaView(),
     survey: m.survey && { status: m.survey.status, score: m.survey.score },
     input,
@@ -288,7 +293,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     visible(async ({ handlerId, reason, actor }) => {
       // A complaint the handler has not yet answered is (again) simply "assigned"; one in progress stays so.
       const status: ComplaintStatus = m.status === 'triaged' || m.status === 'assigned' ? 'assigned' : m.status;
-      await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: now(), actor, reason, handlerId, status })));
+      await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: rowAt(), actor, reason, handlerId, status })));
       Object.assign(m, { assignee: handlerId, status });
       changed();
       syncSearchAttributes();
@@ -338,7 +343,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     recategorizeUpdate,
     visible(async ({ category, reason, actor }) => {
       const from = m.department;
-      const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: now(), actor, reason, category })));
+      const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: rowAt(), actor, reason, category })));
       m.category = category;
       if (r.moved) await requeue(r.department, from);
       changed();
@@ -359,7 +364,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     transferUpdate,
     visible(async ({ department, reason, actor }) => {
       const from = m.department;
-      const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: now(), actor, reason, department, category: m.category })));
+      const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: rowAt(), actor, reason, department, category: m.category })));
       m.category = moved?.category ?? m.category;
       await requeue(department, from);
       changed();
@@ -452,7 +457,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     visible(async ({ score, comment }) => {
       m.survey = { ...m.survey!, status: 'answered', score, comment };
       changed();
-      await serial(() => acts.recordSurveyAnswer({ ...step(), at: now(), nonce: m.survey!.nonce, score, comment }));
+      await serial(() => acts.recordSurveyAnswer({ ...step(), at: rowAt(), nonce: m.survey!.nonce, score, comment }));
       return result();
     }),
     {
@@ -502,7 +507,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     syncSearchAttributes();
     retried = undefined;
     const failure = { type: cause.type ?? 'Error', message: cause.message };
-    await serial(() => acts.flagNeedsAttention({ ...step(), at: now(), input: current, stage, failure }));
+    await serial(() => acts.flagNeedsAttention({ ...step(), at: rowAt(), input: current, stage, failure }));
     await wait(() => m.status !== 'needs_attention');
     return (m.status as ComplaintStatus) === 'withdrawn' ? undefined : retried;
   }
@@ -554,13 +559,15 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
 
   async function tryAssign(): Promise<void> {
     let outcome: Awaited<ReturnType<Activities['assignComplaint']>>;
+    let at: string | undefined;
     try {
-      outcome = await serial(() => io.assignComplaint({ ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }));
+      outcome = await serial(() => io.assignComplaint({ ...step(), at: (at = now()), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }));
     } catch (err) {
       await parkUntilRetried(err, 'assignment', input); // back in the queue (the loop tries again) or withdrawn
       return;
     }
     const { assignee, nextShiftAt } = outcome;
+    if (assignee) writtenAt = at; // nobody free: nothing was written
     m.nextShiftAt = nextShiftAt;
     // A supervisor may have acted while the activity ran; that decision stands.
     if (assignee && m.status === 'triaged') {
@@ -707,12 +714,13 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     const triage = await serial(() =>
       io.triageComplaint({
         ...step(),
-        at: now(),
+        at: rowAt(),
         subject: intake.subject,
         body: intake.body,
         declaredLanguage: intake.customer.language,
         customerId: intake.customer.id,
         customerTags: intake.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        receivedAt: intake.receivedAt,
       }),
     );
     Object.assign(m, {
@@ -738,7 +746,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('closed', SYSTEM, {}, 'closed');
       // Learning, added after the first release (patched, so older histories replay unchanged): a
       // resolution the customer rated 4 or 5 becomes a draft article for an agent to review.
-      if ((m.survey?.score ?? 0) >= 4 && since('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: now() }));
+      if ((m.survey?.score ?? 0) >= 4 && since('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: rowAt() }));
     }
     if (m.status === 'closed') break;
   }
