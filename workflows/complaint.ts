@@ -552,9 +552,18 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     m.clock = { startedAtMs: Date.now(), pauses: [] };
     m.fired = [];
     m.survey = undefined;
+    // Back to the handler who had it only if they can take it now: a deactivated or off-shift handler's
+    // complaint goes to the queue and is assigned afresh. Added later: patched, so histories recorded
+    // before it replay the unconditional return to the handler.
+    const previous = m.assignee;
+    if (previous && patched('reopen-checks-handler') && !(await serial(() => io.handlerCanTake(previous, Date.now())))) m.assignee = null;
     const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
     if (status === 'triaged') m.queuedAtMs = Date.now();
-    await Promise.all([record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null }), notify('reopened', 'assignee', { reason })]);
+    const unassign = previous && !m.assignee ? { assignee: null } : {};
+    await Promise.all([
+      record('reopened', actor, { reason, reopenCount: m.reopenCount, ...(previous && !m.assignee ? { previousAssignee: previous } : {}) }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null, ...unassign }),
+      notify('reopened', 'assignee', { reason }),
+    ]);
   }
 
   async function tryAssign(): Promise<void> {
