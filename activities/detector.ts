@@ -2,7 +2,7 @@ import { and, eq, gte } from 'drizzle-orm';
 import { DEFAULT_CLUSTER_OPTIONS, findClusters } from '../src/analytics/near-duplicates';
 import { DEFAULT_SPIKE_OPTIONS, detectSpike } from '../src/analytics/spike';
 import type { Db } from '../src/db/client';
-import { recentTexts, rollingCategoryCounts, upsertAlert } from '../src/db/queries/analytics';
+import { firstComplaintAt, recentTexts, rollingCategoryCounts, upsertAlert } from '../src/db/queries/analytics';
 import { enqueueMessages } from '../src/db/queries/notifications';
 import { alerts, departments, type AlertRow } from '../src/db/schema';
 import { CLUSTER_WINDOW_MS, SPIKE_HISTORY_DAYS } from '../src/shared/detector';
@@ -64,9 +64,13 @@ export function createDetectorActivities({ db, senders }: { db: Db; senders: Sen
     async detectVolumeSpikes(nowMs: number): Promise<number[]> {
       const created: number[] = [];
       const weekday = new Date(nowMs).getUTCDay();
+      // The history is only the days the service has been receiving complaints: before its first
+      // complaint there is no past to compare with (zeros there would make every first day a spike).
+      const first = await firstComplaintAt(db);
+      const known = first ? Math.min(SPIKE_HISTORY_DAYS, Math.max(0, Math.floor((nowMs - first.getTime()) / DAY_MS))) : 0;
       for (const [category, series] of await rollingCounts(db, nowMs)) {
         const observed = series[SPIKE_HISTORY_DAYS]!;
-        const r = detectSpike(series.slice(0, SPIKE_HISTORY_DAYS), observed, weekday, DEFAULT_SPIKE_OPTIONS);
+        const r = detectSpike(series.slice(SPIKE_HISTORY_DAYS - known, SPIKE_HISTORY_DAYS), observed, weekday, DEFAULT_SPIKE_OPTIONS);
         if (!r.spike) continue;
         const { alert, created: isNew } = await upsertAlert(db, {
           dedupeKey: `volume_spike:${category}:${new Date(nowMs).toISOString().slice(0, 10)}`,

@@ -196,6 +196,12 @@ export async function dailyCategoryCounts(db: Db, r: AnalyticsRange): Promise<{ 
   return rows.map((x) => ({ ...x, count: Number(x.count) }));
 }
 
+/** When the first complaint ever received was created (the service's install, for history lengths), or undefined. */
+export async function firstComplaintAt(db: Db): Promise<Date | undefined> {
+  const [row] = await db.select({ at: sql<string | null>`min(${complaints.createdAt})` }).from(complaints);
+  return row?.at ? new Date(row.at) : undefined;
+}
+
 /** Counts per category of the `days` rolling 24-hour windows ending at `now` (daysAgo 0 = the last 24 h). */
 export async function rollingCategoryCounts(db: Db, now: Date, days: number): Promise<{ category: string; daysAgo: number; count: number }[]> {
   const daysAgo = sql<number>`floor(extract(epoch from (${now.toISOString()}::timestamptz - ${complaints.createdAt})) / 86400)::int`;
