@@ -45,7 +45,7 @@ function isTransient(err: unknown): boolean {
 export function classifyFailure(err: unknown, attempt: number): unknown {
   if (err instanceof ApplicationFailure) return err;
   const state = sqlState(err);
-  const reason = state ? `${state.code}: ${state.message.slice(0, 200)}` : `${err instanceof Error ? err.name : 'Error'}`;
+  const reason = state ? `${state.code}: ${redactMessage(state.message).slice(0, 200)}` : `${err instanceof Error ? err.name : 'Error'}`;
   if (state && DATA_CLASSES.has(state.code.slice(0, 2))) return ApplicationFailure.create({ type: DATA_ERROR, message: reason, nonRetryable: true });
   if (isTransient(err)) return err;
   if (attempt >= ATTEMPTS_BEFORE_ATTENTION) return ApplicationFailure.create({ type: PROCESSING_FAILED, message: `failed ${attempt} times, last: ${reason}`, nonRetryable: true });
@@ -59,4 +59,43 @@ export async function classified<T>(run: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw classifyFailure(err, Context.current().info.attempt);
   }
+}
+
+// A value PostgreSQL quotes back in its message ('malformed array literal: "<the value>"').
+const QUOTED_VALUE = /: "(?:[^"\\]|\\.)*"/g;
+
+/**
+ * A message without the customer's data: drizzle appends every parameter of the failed query
+ * (names, addresses, phone numbers, complaint texts) and PostgreSQL quotes the offending value back.
+ */
+export const redactMessage = (message: string): string => message.replace(/\nparams: [\s\S]*$/, '\nparams: [redacted]').replace(QUOTED_VALUE, ': "[redacted]"');
+
+/**
+ * The error as it may be logged and kept in workflow histories: same name, SQLSTATE or errno code,
+ * and stack frames, with the messages redacted along its causes. Our own ApplicationFailures carry
+ * no customer data and pass as they are (their type and retryability are what the workflow reads).
+ */
+export function redactedFailure(err: unknown, depth = 0): unknown {
+  if (!(err instanceof Error) || err instanceof ApplicationFailure || depth > 5) return err;
+  const safe = new Error(redactMessage(err.message), err.cause === undefined ? undefined : { cause: redactedFailure(err.cause, depth + 1) });
+  safe.name = err.name;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') Object.assign(safe, { code });
+  safe.stack = `${err.name}: ${safe.message}\n${(err.stack ?? '').split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n')}`;
+  return safe;
+}
+
+/** Activities whose failures leave no customer data in the worker's logs or in workflow histories. */
+export function withRedactedFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw redactedFailure(err);
+      }
+    };
+  }
+  return wrapped as T;
 }

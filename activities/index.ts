@@ -6,6 +6,7 @@ import type { CompiledRules } from '../src/triage/rules';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
 import { createDetectorActivities } from './detector';
+import { withRedactedFailures } from './failures';
 import { createKbActivities } from './kb';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
@@ -36,9 +37,12 @@ export interface ActivityDeps {
   wakeComplaints: (ids: string[]) => Promise<void>;
 }
 
-/** All activities of the complaint workflow, over injected dependencies. */
+/**
+ * All activities of the complaint workflow, over injected dependencies. Their failures are redacted:
+ * the worker logs every failed attempt, and a failure's message is kept in the workflow's history.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withRedactedFailures({
     ...createPersistActivities(deps),
     ...createTriageActivities(deps),
     ...createAssignActivities(deps),
@@ -49,7 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createDetectorActivities(deps),
     ...createKbActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

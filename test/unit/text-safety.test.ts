@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { ATTEMPTS_BEFORE_ATTENTION, classifyFailure, DATA_ERROR, PROCESSING_FAILED } from '../../activities/failures';
+import { ATTEMPTS_BEFORE_ATTENTION, classifyFailure, DATA_ERROR, PROCESSING_FAILED, redactedFailure } from '../../activities/failures';
 import { searchTerms } from '../../src/kb/terms';
 import { isBlank, MAX_TERM_LENGTH, storable, unstorable } from '../../src/shared/text-safety';
 
@@ -53,5 +53,20 @@ describe('failures that cannot succeed (issue 20 item 2b)', () => {
     const err = new Error('the model crashed');
     expect(classifyFailure(err, ATTEMPTS_BEFORE_ATTENTION - 1)).toBe(err);
     expect(classifyFailure(err, ATTEMPTS_BEFORE_ATTENTION)).toMatchObject({ type: PROCESSING_FAILED, nonRetryable: true });
+  });
+});
+
+describe('failures as logged (issue 20 item 3)', () => {
+  it('keep name, code and frames, and lose the query parameters and quoted values along the causes', () => {
+    const err = Object.assign(new Error('Failed query: insert into "complaints" ("customer_name") values ($1)\nparams: Jane Doe,jane@example.com,+15550001111'), {
+      name: 'DrizzleQueryError',
+      cause: Object.assign(new Error('malformed array literal: "Jane Doe wrote this"'), { code: '22P02' }),
+    });
+    const safe = redactedFailure(err) as Error & { cause: Error & { code: string } };
+    expect(safe.name).toBe('DrizzleQueryError');
+    expect(safe.message).toBe('Failed query: insert into "complaints" ("customer_name") values ($1)\nparams: [redacted]');
+    expect(safe.cause.message).toBe('malformed array literal: "[redacted]"');
+    expect(safe.cause.code).toBe('22P02');
+    expect(`${safe.stack} ${safe.cause.stack}`).not.toMatch(/Jane|jane@|5550001111/);
   });
 });
