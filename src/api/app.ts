@@ -43,7 +43,7 @@ export interface AppDeps {
   /** Rate limit and CORS (see src/api/hardening.ts). */
   hardening?: HardeningOptions;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
-  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>> };
+  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; integrators?: Readonly<Record<string, string>> };
 }
 
 // An incoming x-request-id is kept only if it looks like one; anything else could forge log lines.

@@ -84,7 +84,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
     replay: createReplayer(client),
-    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets },
+    channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets, integrators: config.channels.integrators },
     hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, corsOrigins: config.api.corsOrigins },
     logger: safeLogger(config.logLevel),
   });

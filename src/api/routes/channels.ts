@@ -30,6 +30,8 @@ export interface ChannelRouteDeps {
   /** Twilio's auth token; unset refuses the SMS and voice webhooks (nothing could check them). */
   twilioAuthToken?: string;
   webhookSecrets: Readonly<Record<string, string>>;
+  /** Source → the integrator its complaints belong to (CHANNEL_INTEGRATORS); unlisted: staff only. */
+  integrators?: Readonly<Record<string, string>>;
 }
 
 declare module 'fastify' {
@@ -40,7 +42,6 @@ declare module 'fastify' {
 
 const REPLYABLE = new Set(['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved']);
 const customerActor = (contact: string): Actor => ({ subject: `customer:${contact}`, role: 'customer' });
-const channelActor = (channel: string): Actor => ({ subject: `channel:${channel}`, role: 'integrator' });
 
 const twilioForm = z.looseObject({ From: z.string().trim().min(1).max(64), To: z.string().max(64).optional() });
 const smsForm = twilioForm.extend({ MessageSid: z.string().trim().min(1).max(64), Body: z.string().max(20_000).default('') });
@@ -84,7 +85,9 @@ const CHANNEL_OF_SOURCE: Record<string, Channel> = { wechat: 'wechat', weibo: 'w
 export const channelRoutes =
   (deps: ChannelRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, engine, intake, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const { db, engine, intake, publicBaseUrl, twilioAuthToken, webhookSecrets, integrators = {} } = deps;
+    /** Who submits what a source brings in: its configured integrator (whose token then sees it), else the source itself. */
+    const channelActor = (source: string): Actor => ({ subject: integrators[source] ?? `channel:${source}`, role: 'integrator' });
     await app.register(formbody);
     app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     // Webhook signatures are over the exact bytes received, so keep them before parsing.
@@ -156,7 +159,9 @@ export const channelRoutes =
       },
       async (req, res) => {
         const mail = Buffer.isBuffer(req.body) ? await parseRawEmail(req.body) : emailFromJson(req.body);
-        return takeEmail(mail, req.principal!, res);
+        // An integrator's own mail gateway submits as itself; an admin's relay on behalf of the email source's integrator.
+        const principal = req.principal!;
+        return takeEmail(mail, principal.role === 'admin' && integrators.email ? channelActor('email') : principal, res);
       },
     );
 
