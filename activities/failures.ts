@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 
 /** A failure type the workflow reads: the complaint's own data cannot be stored or processed. */
 export const DATA_ERROR = 'DATA_ERROR';
@@ -73,10 +73,11 @@ export const redactMessage = (message: string): string => message.replace(/\npar
 /**
  * The error as it may be logged and kept in workflow histories: same name, SQLSTATE or errno code,
  * and stack frames, with the messages redacted along its causes. Our own ApplicationFailures carry
- * no customer data and pass as they are (their type and retryability are what the workflow reads).
+ * no customer data and pass as they are (their type and retryability are what the workflow reads),
+ * as do the SDK's signals of cancellation and asynchronous completion, which it must recognise.
  */
 export function redactedFailure(err: unknown, depth = 0): unknown {
-  if (!(err instanceof Error) || err instanceof ApplicationFailure || depth > 5) return err;
+  if (!(err instanceof Error) || err instanceof ApplicationFailure || err instanceof CancelledFailure || err instanceof CompleteAsyncError || depth > 5) return err;
   const safe = new Error(redactMessage(err.message), err.cause === undefined ? undefined : { cause: redactedFailure(err.cause, depth + 1) });
   safe.name = err.name;
   const code = (err as { code?: unknown }).code;
