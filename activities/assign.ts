@@ -6,6 +6,7 @@ import { resolutionsOf } from '../src/db/queries/kb';
 import { handlers, type Suggestion } from '../src/db/schema';
 import { deliverStep, type Senders } from '../src/notify/deliver';
 import type { AssignmentOutcome } from '../src/shared/types';
+import { classified } from './failures';
 import { queueTx } from './notify';
 
 const EXCERPT = 300;
@@ -60,15 +61,19 @@ export function createAssignActivities(deps: AssignDeps) {
      * eligible (the workflow then waits in the department queue and tries again).
      */
     async assignComplaint(cmd: AssignCommand): Promise<AssignmentOutcome> {
-      const { assignee, nextShiftAt } = await assignLeastLoaded(db, {
-        complaintId: cmd.complaintId,
-        department: cmd.department,
-        category: cmd.category,
-        language: cmd.language,
-        transition: { seq: cmd.seq, wft: cmd.wft, event: { type: 'assigned', actor: { subject: 'router', role: 'system' }, at: cmd.at } },
-      });
-      if (assignee) await noticeAssignment(deps, cmd.complaintId, cmd.seq, assignee);
-      return { assignee, department: cmd.department, nextShiftAt };
+      return classified(() => assign(cmd));
     },
   };
+
+  async function assign(cmd: AssignCommand): Promise<AssignmentOutcome> {
+    const { assignee, nextShiftAt } = await assignLeastLoaded(db, {
+      complaintId: cmd.complaintId,
+      department: cmd.department,
+      category: cmd.category,
+      language: cmd.language,
+      transition: { seq: cmd.seq, wft: cmd.wft, event: { type: 'assigned', actor: { subject: 'router', role: 'system' }, at: cmd.at } },
+    });
+    if (assignee) await noticeAssignment(deps, cmd.complaintId, cmd.seq, assignee);
+    return { assignee, department: cmd.department, nextShiftAt };
+  }
 }

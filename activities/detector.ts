@@ -2,7 +2,7 @@ import { and, eq, gte } from 'drizzle-orm';
 import { DEFAULT_CLUSTER_OPTIONS, findClusters } from '../src/analytics/near-duplicates';
 import { DEFAULT_SPIKE_OPTIONS, detectSpike } from '../src/analytics/spike';
 import type { Db } from '../src/db/client';
-import { recentTexts, rollingCategoryCounts, upsertAlert } from '../src/db/queries/analytics';
+import { firstComplaintAt, recentTexts, rollingCategoryCounts, upsertAlert } from '../src/db/queries/analytics';
 import { enqueueMessages } from '../src/db/queries/notifications';
 import { alerts, departments, type AlertRow } from '../src/db/schema';
 import { CLUSTER_WINDOW_MS, SPIKE_HISTORY_DAYS } from '../src/shared/detector';
@@ -32,11 +32,16 @@ async function supervisorAddresses(db: Db, category: string | null): Promise<str
   return [...new Set((serving.length ? serving : all).flatMap((d) => d.escalationContacts['1'] ?? []))];
 }
 
-/** Queues the alert's message to supervisors in the outbox, once per alert and address. */
-async function notifySupervisors(db: Db, alert: AlertRow): Promise<number> {
+const summaryZh = (alert: AlertRow): string => {
+  if (alert.kind === 'volume_spike') return `类别 ${alert.category} 投诉量激增：${alert.observed} 件（预期约 ${(alert.expected ?? 0).toFixed(1)} 件）`;
+  if (alert.kind === 'needs_attention') return `投诉 ${alert.complaintIds.join(', ')} 无法自动处理，需要主管检查后重试`;
+  return `群体投诉：${alert.observed} 位客户反映相似问题（${alert.category ?? '未分类'}）`;
+};
+
+/** Queues the alert's message to supervisors in the outbox, once per alert and address (a repeat queues nothing). */
+export async function notifySupervisors(db: Db, alert: AlertRow): Promise<number> {
   const addresses = await supervisorAddresses(db, alert.category);
-  const summaryZh = alert.kind === 'volume_spike' ? `类别 ${alert.category} 投诉量激增：${alert.observed} 件（预期约 ${(alert.expected ?? 0).toFixed(1)} 件）` : `群体投诉：${alert.observed} 位客户反映相似问题（${alert.category ?? '未分类'}）`;
-  const vars = { alertId: alert.id, summary: alert.summary, summaryZh, complaints: alert.complaintIds.slice(0, 20).join(', ') };
+  const vars = { alertId: alert.id, summary: alert.summary, summaryZh: summaryZh(alert), complaints: alert.complaintIds.slice(0, 20).join(', ') };
   // Staff read both languages here; the English template carries the Chinese summary in its data.
   const m = render('early_warning', 'en', vars);
   const messages = addresses.map((address) => ({
@@ -59,9 +64,13 @@ export function createDetectorActivities({ db, senders }: { db: Db; senders: Sen
     async detectVolumeSpikes(nowMs: number): Promise<number[]> {
       const created: number[] = [];
       const weekday = new Date(nowMs).getUTCDay();
+      // The history is only the days the service has been receiving complaints: before its first
+      // complaint there is no past to compare with (zeros there would make every first day a spike).
+      const first = await firstComplaintAt(db);
+      const known = first ? Math.min(SPIKE_HISTORY_DAYS, Math.max(0, Math.floor((nowMs - first.getTime()) / DAY_MS))) : 0;
       for (const [category, series] of await rollingCounts(db, nowMs)) {
         const observed = series[SPIKE_HISTORY_DAYS]!;
-        const r = detectSpike(series.slice(0, SPIKE_HISTORY_DAYS), observed, weekday, DEFAULT_SPIKE_OPTIONS);
+        const r = detectSpike(series.slice(SPIKE_HISTORY_DAYS - known, SPIKE_HISTORY_DAYS), observed, weekday, DEFAULT_SPIKE_OPTIONS);
         if (!r.spike) continue;
         const { alert, created: isNew } = await upsertAlert(db, {
           dedupeKey: `volume_spike:${category}:${new Date(nowMs).toISOString().slice(0, 10)}`,

@@ -8,6 +8,7 @@ import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
 import { createDetectorActivities } from './detector';
+import { withRedactedFailures } from './failures';
 import { createKbActivities } from './kb';
 import { createLifecycleActivities } from './lifecycle';
 import { createNotifyActivities } from './notify';
@@ -45,9 +46,12 @@ export interface ActivityDeps {
   wakeComplaints: (ids: string[]) => Promise<void>;
 }
 
-/** All activities of the complaint workflow, over injected dependencies. */
+/**
+ * All activities of the complaint workflow, over injected dependencies. Their failures are redacted:
+ * the worker logs every failed attempt, and a failure's message is kept in the workflow's history.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withRedactedFailures({
     ...createPersistActivities(deps),
     ...createTriageActivities(deps),
     ...createAssignActivities(deps),
@@ -59,7 +63,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDetectorActivities(deps),
     ...createKbActivities(deps),
     ...createLearningActivities(deps),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

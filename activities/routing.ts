@@ -1,5 +1,7 @@
 import type { Db } from '../src/db/client';
 import { waitingInDepartment } from '../src/db/queries/queues';
+import { getHandler } from '../src/db/queries/routing';
+import { isWorkingTime } from '../src/shared/business-time';
 
 export interface RoutingDeps {
   db: Db;
@@ -19,6 +21,15 @@ export function createRoutingActivities({ db, wakeComplaints }: RoutingDeps) {
       const ids = await waitingInDepartment(db, department, WAKE_BATCH);
       await wakeComplaints(ids);
       return ids.length;
+    },
+
+    /**
+     * Whether a handler may be given a complaint now: still active, and on shift at `atMs` (workflow
+     * time). A reopened complaint goes back to its handler only then; otherwise to the queue.
+     */
+    async handlerCanTake(handlerId: string, atMs: number): Promise<boolean> {
+      const h = await getHandler(db, handlerId);
+      return Boolean(h?.active) && (!h!.shift || isWorkingTime(h!.shift, atMs));
     },
   };
 }

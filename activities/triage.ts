@@ -7,10 +7,11 @@ import { complaints } from '../src/db/schema';
 import type { TriageModels } from '../src/nlp';
 import type { Embedder } from '../src/nlp/embedding';
 import type { Language } from '../src/shared/constants';
-import { resolveTargets } from '../src/shared/sla-clock';
+import { resolveTargets, slaSnapshot } from '../src/shared/sla-clock';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, TriageOutcome } from '../src/shared/types';
 import { decideTriage, predictTaxonomy, triageContext, type TriageContext } from '../src/triage/decide';
+import { classified } from './failures';
 import { taxonomyClassifier } from './taxonomy-learning';
 import type { TriageRules } from '../src/triage/rules';
 import type { Taxonomy } from '../src/taxonomy/taxonomy';
@@ -41,6 +42,8 @@ export interface TriageRequest extends StepRef {
   customerId?: string;
   /** Vulnerable-customer tags and the like ("Older American", "Servicemember"). */
   customerTags?: string[];
+  /** When the API accepted the complaint: the SLA clock's start (runs recorded before it sent none use `at`). */
+  receivedAt?: string;
 }
 
 const SYSTEM: Actor = { subject: 'triage', role: 'system' };
@@ -88,67 +91,76 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
   return {
     /** Classifies the complaint (rules, then models), routes it to a department, and records it as triaged. */
     async triageComplaint(req: TriageRequest): Promise<TriageOutcome> {
-      const text = [req.subject, req.body].filter(Boolean).join('\n');
-      const ctx = await currentContext();
-      const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
-      const prediction = await predictTaxonomy(ctx, text);
-      const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats }, prediction);
-      const { category, decidedBy, priority, priorityReasons: reasons, model, needsHumanTriage, confidence } = decision;
-      const department = await departmentOf(ctx, category);
-      // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
-      const terms = complaintTerms(text);
-      const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
-      // A department with its own calendar holds its complaints to its own working hours and holidays.
-      const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
-      const outcome: TriageOutcome = {
-        language: req.declaredLanguage ?? model.language,
-        category,
-        department: department.id,
-        priority,
-        priorityReasons: reasons,
-        // The intent model's label only within its domain (banking, for English): elsewhere it is noise.
-        intent: model.intent.inDomain ? model.intent.label : undefined,
-        sentiment: { label: model.sentiment.label, score: model.sentiment.score },
-        keywords: model.keywords,
-        summary: model.summary,
-        decidedBy,
-        confidence,
-        needsHumanTriage,
-        taxonomyVersion: ctx.taxonomyVersion,
-        sla,
-        unassignedEscalationMs,
-      };
-      await applyTransition(db, {
-        complaintId: req.complaintId,
-        seq: req.seq,
-        wft: req.wft,
-        status: 'triaged',
-        patch: {
-          language: outcome.language,
-          category,
-          categoryConfidence: confidence,
-          needsHumanTriage,
-          taxonomyVersion: ctx.taxonomyVersion,
-          categoryModel: decidedBy.startsWith('fewshot:') ? prediction?.model : null,
-          department: outcome.department,
-          priority,
-          priorityReasons: reasons,
-          intent: outcome.intent ?? null,
-          sentimentLabel: model.sentiment.label,
-          sentimentScore: model.sentiment.score,
-          keywords: outcome.keywords,
-          summary: outcome.summary,
-          searchTerms: terms,
-          suggestions,
-        },
-        event: {
-          type: 'triaged',
-          actor: SYSTEM,
-          at: req.at,
-          data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions, taxonomyModel: prediction },
-        },
-      });
-      return outcome;
+      return classified(() => triage(req));
     },
   };
+
+  async function triage(req: TriageRequest): Promise<TriageOutcome> {
+    const text = [req.subject, req.body].filter(Boolean).join('\n');
+    const ctx = await currentContext();
+    const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
+    const prediction = await predictTaxonomy(ctx, text);
+    const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats }, prediction);
+    const { category, decidedBy, priority, priorityReasons: reasons, model, needsHumanTriage, confidence } = decision;
+    const department = await departmentOf(ctx, category);
+    // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
+    const terms = complaintTerms(text);
+    const suggestions = await kb.suggest({ id: req.complaintId, text, language: req.declaredLanguage ?? model.language, keywords: model.keywords, terms });
+    // A department with its own calendar holds its complaints to its own working hours and holidays.
+    const sla = department.calendar ? { ...slaPolicy, calendar: department.calendar } : slaPolicy;
+    const outcome: TriageOutcome = {
+      language: req.declaredLanguage ?? model.language,
+      category,
+      department: department.id,
+      priority,
+      priorityReasons: reasons,
+      // The intent model's label only within its domain (banking, for English): elsewhere it is noise.
+      intent: model.intent.inDomain ? model.intent.label : undefined,
+      sentiment: { label: model.sentiment.label, score: model.sentiment.score },
+      keywords: model.keywords,
+      summary: model.summary,
+      decidedBy,
+      confidence,
+      needsHumanTriage,
+      taxonomyVersion: ctx.taxonomyVersion,
+      sla,
+      unassignedEscalationMs,
+    };
+    // The clock starts at intake: its due dates go into the read model with this very step, so lists,
+    // queues ("nearest deadline first") and the CSV have them as soon as GET does.
+    const clock = { startedAtMs: Date.parse(req.receivedAt ?? req.at), pauses: [] };
+    const slaView = slaSnapshot(sla, priority, category, clock, Date.parse(req.at), { breached: false, escalationLevel: 0 });
+    await applyTransition(db, {
+      complaintId: req.complaintId,
+      seq: req.seq,
+      wft: req.wft,
+      status: 'triaged',
+      sla: slaView,
+      patch: {
+        language: outcome.language,
+        category,
+        categoryConfidence: confidence,
+        needsHumanTriage,
+        taxonomyVersion: ctx.taxonomyVersion,
+        categoryModel: decidedBy.startsWith('fewshot:') ? prediction?.model : null,
+        department: outcome.department,
+        priority,
+        priorityReasons: reasons,
+        intent: outcome.intent ?? null,
+        sentimentLabel: model.sentiment.label,
+        sentimentScore: model.sentiment.score,
+        keywords: outcome.keywords,
+        summary: outcome.summary,
+        searchTerms: terms,
+        suggestions,
+      },
+      event: {
+        type: 'triaged',
+        actor: SYSTEM,
+        at: req.at,
+        data: { ...outcome, sla: resolveTargets(sla, priority, category), calendar: sla.calendar.timeZone, unassignedEscalationMs: undefined, intensity: model.sentiment.intensity, reason: model.reason, repeats, suggestions, taxonomyModel: prediction },
+      },
+    });
+    return outcome;
+  }
 }

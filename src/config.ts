@@ -79,6 +79,7 @@ const envSchema = z.object({
   TWILIO_API_BASE: z.url().optional(),
   CHANNEL_WEBHOOK_SECRETS: optionalString,
   CHANNEL_WEBHOOK_LEGACY_SIGNATURES: bool.default(true),
+  CHANNEL_INTEGRATORS: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   CORS_ORIGINS: optionalString,
@@ -150,6 +151,8 @@ export interface Config {
     webhookSecrets: Readonly<Record<string, string>>;
     /** Accept the deprecated X-Signature header (it signs no timestamp) beside the Standard Webhooks headers. */
     legacyWebhookSignatures: boolean;
+    /** Channel source (sms, voice, email, a webhook source) → the integrator whose complaints they are. */
+    integrators: Readonly<Record<string, string>>;
     /** How often the outbox relay retries messages whose first delivery failed. */
     relayIntervalMs: number;
   };
@@ -180,6 +183,29 @@ export function parseWebhookSecrets(raw: string | undefined): Record<string, str
       if (at < 1 || !/^[a-z0-9-]{1,40}$/.test(source)) throw new ConfigError('CHANNEL_WEBHOOK_SECRETS', `entry ${i + 1} needs a source name of a-z, 0-9 and -`);
       if (secret.length < 16) throw new ConfigError('CHANNEL_WEBHOOK_SECRETS', `entry ${i + 1} (${source}) needs a secret of at least 16 characters`);
       out[source] = secret;
+    });
+  return out;
+}
+
+/**
+ * Parses `source:integrator` entries (e.g. `sms:acme,voice:acme,wechat:acme`): the complaints that
+ * arrive through a source belong to that integrator, whose token then sees them. The integrator must
+ * be the subject of an integrator token, or nobody could ever see them.
+ */
+export function parseChannelIntegrators(raw: string | undefined, tokens: readonly ApiToken[]): Record<string, string> {
+  const integrators = new Set(tokens.filter((t) => t.role === 'integrator').map((t) => t.subject));
+  const out: Record<string, string> = {};
+  (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((entry, i) => {
+      const at = entry.indexOf(':');
+      const source = entry.slice(0, at);
+      const subject = entry.slice(at + 1).trim();
+      if (at < 1 || !/^[a-z0-9-]{1,40}$/.test(source)) throw new ConfigError('CHANNEL_INTEGRATORS', `entry ${i + 1} needs a source name of a-z, 0-9 and -`);
+      if (!integrators.has(subject)) throw new ConfigError('CHANNEL_INTEGRATORS', `entry ${i + 1} (${source}) names "${subject}", which is no integrator's subject in API_TOKENS`);
+      out[source] = subject;
     });
   return out;
 }
@@ -318,6 +344,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     twilio: buildTwilio(e),
-    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), legacyWebhookSignatures: e.CHANNEL_WEBHOOK_LEGACY_SIGNATURES, relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
+    channels: { webhookSecrets: parseWebhookSecrets(e.CHANNEL_WEBHOOK_SECRETS), legacyWebhookSignatures: e.CHANNEL_WEBHOOK_LEGACY_SIGNATURES, integrators: parseChannelIntegrators(e.CHANNEL_INTEGRATORS, tokens), relayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS },
   });
 }

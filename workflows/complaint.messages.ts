@@ -63,6 +63,13 @@ export interface SurveyArgs {
   nonce: string;
 }
 
+/** A supervisor's retry of a complaint parked in needs_attention, optionally with its text corrected. */
+export interface RetryArgs extends ByActor {
+  reason: string;
+  body?: string;
+  subject?: string;
+}
+
 export const resolveUpdate = defineUpdate<ActionResult, [ResolveArgs]>('resolve');
 export const assignUpdate = defineUpdate<ActionResult, [AssignArgs]>('assign');
 export const escalateUpdate = defineUpdate<ActionResult, [EscalateArgs]>('escalate');
@@ -76,6 +83,7 @@ export const customerReplyUpdate = defineUpdate<ActionResult, [TextArgs]>('custo
 export const reopenUpdate = defineUpdate<ActionResult, [ReasonArgs]>('reopen');
 export const withdrawUpdate = defineUpdate<ActionResult, [ReasonArgs]>('withdraw');
 export const surveyUpdate = defineUpdate<ActionResult, [SurveyArgs]>('survey');
+export const retryUpdate = defineUpdate<ActionResult, [RetryArgs]>('retry');
 
 /** A handler got room or a shift started: an unassigned complaint should try assignment again now. */
 export const wakeSignal = defineSignal('wake');

@@ -22,6 +22,7 @@ import type { ComplaintStatus, Priority } from '../src/shared/constants';
 import { parseKeyedUpdateId } from '../src/shared/idempotency';
 import { isAllowed, type Action } from '../src/shared/lifecycle';
 import { computeDeadlines } from '../src/shared/sla-clock';
+import { storable, storableInput } from '../src/shared/text-safety';
 import type { SlaClock, SlaPause, SlaPolicy } from '../src/shared/sla-types';
 import type { Actor, ComplaintState, ComplaintWorkflowInput } from '../src/shared/types';
 import {
@@ -38,12 +39,14 @@ import {
   recategorizeUpdate,
   reprioritizeUpdate,
   respondUpdate,
+  retryUpdate,
   statusQuery,
   surveyUpdate,
   transferUpdate,
   wakeSignal,
   withdrawUpdate,
   type ActionResult,
+  type RetryArgs,
 } from './complaint.messages';
 
 // No maximumAttempts: a database or SMTP outage of any length delays a complaint but never loses it.
@@ -99,6 +102,8 @@ export interface WorkflowMemory {
   unassignedEscalationMs?: number;
   /** A release asked for by a signal, carried out by the main loop. */
   release?: { handlerId: string; reason: string };
+  /** Parked in needs_attention: the status a supervisor's retry goes back to. */
+  parked?: { resume: ComplaintStatus };
 }
 
 export interface ComplaintOutcome {
@@ -151,6 +156,11 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
   let version = 0; // bumped on every change, so waits wake up and re-plan
   const now = (): string => new Date().toISOString(); // workflow time: deterministic on replay
   const changed = (): void => void version++;
+  // When this run last wrote the complaint's row: what GET shows as updatedAt, equal to the row's own
+  // (a list shows the row), where the query used to answer the time of the last workflow task.
+  let writtenAt: string | undefined;
+  /** The time of a step that writes the complaint's row (its updated_at). */
+  const rowAt = (): string => (writtenAt = now());
   // The complaint, the step's number and where in the history it ran: the read model orders writes by
   // number and place, because a workflow task that is retried (its completion lost) may take another
   // path at the same number.
@@ -245,7 +255,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     if (status) m.status = status;
     changed();
     syncSearchAttributes();
-    const at = now();
+    const at = rowAt();
     const sla = slaView();
     return serial(() => io.recordTransition({ ...step(), status, patch, sla, event: { type, actor, at, data } }));
   };
@@ -272,7 +282,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     priority: m.priority,
     assignee: m.assignee,
     resolution: m.resolution,
-    updatedAt: now(),
+    updatedAt: writtenAt ?? input.receivedAt,
     sla: slaView(),
     survey: m.survey && { status: m.survey.status, score: m.survey.score },
     input,
@@ -306,7 +316,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     visible(async ({ handlerId, reason, actor }) => {
       // A complaint the handler has not yet answered is (again) simply "assigned"; one in progress stays so.
       const status: ComplaintStatus = m.status === 'triaged' || m.status === 'assigned' ? 'assigned' : m.status;
-      await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: now(), actor, reason, handlerId, status })));
+      await unwrap(serial(() => acts.reassignComplaint({ ...step(), at: rowAt(), actor, reason, handlerId, status })));
       Object.assign(m, { assignee: handlerId, status });
       changed();
       syncSearchAttributes();
@@ -356,7 +366,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     recategorizeUpdate,
     visible(async ({ category, reason, actor }) => {
       const from = m.department;
-      const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: now(), actor, reason, category })));
+      const r = await unwrap(serial(() => acts.recategorizeComplaint({ ...step(), at: rowAt(), actor, reason, category })));
       m.category = category;
       // A person has decided the category: routing may go ahead (the main loop assigns on the wake-up).
       m.needsHumanTriage = false;
@@ -380,7 +390,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     transferUpdate,
     visible(async ({ department, reason, actor }) => {
       const from = m.department;
-      const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: now(), actor, reason, department, category: m.category })));
+      const moved = await unwrap(serial(() => acts.transferComplaint({ ...step(), at: rowAt(), actor, reason, department, category: m.category })));
       m.category = moved?.category ?? m.category;
       m.needsHumanTriage = false; // a person chose where it belongs
       await requeue(department, from);
@@ -474,7 +484,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     visible(async ({ score, comment }) => {
       m.survey = { ...m.survey!, status: 'answered', score, comment };
       changed();
-      await serial(() => acts.recordSurveyAnswer({ ...step(), at: now(), nonce: m.survey!.nonce, score, comment }));
+      await serial(() => acts.recordSurveyAnswer({ ...step(), at: rowAt(), nonce: m.survey!.nonce, score, comment }));
       return result();
     }),
     {
@@ -486,6 +496,48 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       },
     },
   );
+
+  let retried: RetryArgs | undefined;
+  setHandler(
+    retryUpdate,
+    visible(async ({ reason, body, subject, actor }) => {
+      // The corrected text replaces the stored one; any text is made storable, whatever the caller sent.
+      const fix = { ...(body === undefined ? {} : { body: storable(body.trim()) }), ...(subject === undefined ? {} : { subject: storable(subject.trim()) }) };
+      retried = { reason: reason.trim(), ...fix, actor };
+      const resume = m.parked?.resume ?? 'received';
+      m.parked = undefined;
+      await record('retried', actor, { reason: reason.trim(), corrected: Object.keys(fix) }, resume, fix);
+      return result();
+    }),
+    {
+      validator: ({ reason, body, actor }) => {
+        allow('retry', actor);
+        nonEmpty('reason', reason);
+        if (body !== undefined) nonEmpty('body', body);
+      },
+    },
+  );
+
+  /**
+   * A step failed for good (the activity said so: its data cannot be stored, or it kept failing): the
+   * complaint waits in needs_attention, with a timeline entry and a supervisor alert, until a supervisor
+   * retries it (returns the retry) or it is withdrawn (returns undefined). Any other failure is rethrown.
+   */
+  async function parkUntilRetried(err: unknown, stage: 'intake' | 'assignment', current: ComplaintWorkflowInput): Promise<RetryArgs | undefined> {
+    // A regular activity's failure arrives wrapped in an ActivityFailure, a local activity's as itself.
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    // Added after the golden histories were recorded: a run that failed a step before this patch failed as it did.
+    if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable || !patched('needs-attention')) throw err;
+    m.parked = { resume: m.status };
+    m.status = 'needs_attention';
+    changed();
+    syncSearchAttributes();
+    retried = undefined;
+    const failure = { type: cause.type ?? 'Error', message: cause.message };
+    await serial(() => acts.flagNeedsAttention({ ...step(), at: rowAt(), input: current, stage, failure }));
+    await wait(() => m.status !== 'needs_attention');
+    return (m.status as ComplaintStatus) === 'withdrawn' ? undefined : retried;
+  }
 
   setHandler(wakeSignal, () => changed());
   setHandler(releaseSignal, ({ handlerId, reason }) => {
@@ -527,15 +579,31 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     m.clock = { startedAtMs: Date.now(), pauses: [] };
     m.fired = [];
     m.survey = undefined;
+    // Back to the handler who had it only if they can take it now: a deactivated or off-shift handler's
+    // complaint goes to the queue and is assigned afresh. Added later: patched, so histories recorded
+    // before it replay the unconditional return to the handler.
+    const previous = m.assignee;
+    if (previous && patched('reopen-checks-handler') && !(await serial(() => io.handlerCanTake(previous, Date.now())))) m.assignee = null;
     const status: ComplaintStatus = m.assignee ? 'in_progress' : 'triaged';
     if (status === 'triaged') m.queuedAtMs = Date.now();
-    await Promise.all([record('reopened', actor, { reason, reopenCount: m.reopenCount }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null }), notify('reopened', 'assignee', { reason })]);
+    const unassign = previous && !m.assignee ? { assignee: null } : {};
+    await Promise.all([
+      record('reopened', actor, { reason, reopenCount: m.reopenCount, ...(previous && !m.assignee ? { previousAssignee: previous } : {}) }, status, { reopenCount: m.reopenCount, surveyStatus: null, surveyScore: null, ...unassign }),
+      notify('reopened', 'assignee', { reason }),
+    ]);
   }
 
   async function tryAssign(): Promise<void> {
-    const { assignee, nextShiftAt } = await serial(() =>
-      io.assignComplaint({ ...step(), at: now(), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }),
-    );
+    let outcome: Awaited<ReturnType<Activities['assignComplaint']>>;
+    let at: string | undefined;
+    try {
+      outcome = await serial(() => io.assignComplaint({ ...step(), at: (at = now()), department: m.department!, category: m.category!, language: m.language ?? 'mixed' }));
+    } catch (err) {
+      await parkUntilRetried(err, 'assignment', input); // back in the queue (the loop tries again) or withdrawn
+      return;
+    }
+    const { assignee, nextShiftAt } = outcome;
+    if (assignee) writtenAt = at; // nobody free: nothing was written
     m.nextShiftAt = nextShiftAt;
     // A supervisor may have acted while the activity ran; that decision stands.
     if (assignee && m.status === 'triaged') {
@@ -664,16 +732,33 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
     await reopen(input.reopen.reason, input.reopen.actor);
     await rememberOutcome(input.reopen.updateId, result());
   } else if (!input.carry) {
-    await io.insertComplaint(input);
+    let intake: ComplaintWorkflowInput = input;
+    for (;;) {
+      try {
+        await receive(intake);
+        break;
+      } catch (err) {
+        const retry = await parkUntilRetried(err, 'intake', intake);
+        if (!retry) break; // withdrawn while parked
+        // Retried: with the supervisor's corrections, and every text made storable.
+        intake = storableInput({ ...intake, body: retry.body ?? intake.body, subject: retry.subject ?? intake.subject });
+      }
+    }
+  }
+
+  /** Intake: the complaint into the read model, triaged, acknowledged. */
+  async function receive(intake: ComplaintWorkflowInput): Promise<void> {
+    await io.insertComplaint(intake);
     const triage = await serial(() =>
       io.triageComplaint({
         ...step(),
-        at: now(),
-        subject: input.subject,
-        body: input.body,
-        declaredLanguage: input.customer.language,
-        customerId: input.customer.id,
-        customerTags: input.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        at: rowAt(),
+        subject: intake.subject,
+        body: intake.body,
+        declaredLanguage: intake.customer.language,
+        customerId: intake.customer.id,
+        customerTags: intake.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        receivedAt: intake.receivedAt,
       }),
     );
     Object.assign(m, {
@@ -701,7 +786,7 @@ export async function complaintWorkflow(input: ComplaintRunInput): Promise<Compl
       await record('closed', SYSTEM, {}, 'closed');
       // Learning, added after the first release (patched, so older histories replay unchanged): a
       // resolution the customer rated 4 or 5 becomes a draft article for an agent to review.
-      if ((m.survey?.score ?? 0) >= 4 && since('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: now() }));
+      if ((m.survey?.score ?? 0) >= 4 && since('kb-learns-from-resolution')) await serial(() => acts.draftArticleFromResolution({ ...step(), at: rowAt() }));
     }
     if (m.status === 'closed') break;
   }

@@ -18,9 +18,14 @@ export interface SpikeOptions {
   minExpected: number;
   /** Days of history needed before weekday factors are trusted (fewer: factors are 1). */
   seasonalMinDays: number;
+  /**
+   * Days of history needed before any alert: a fresh install has no past, and a baseline of zeros
+   * (the days before it) made its first ordinary day a "spike" twice over.
+   */
+  minHistoryDays: number;
 }
 
-export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = { alpha: 0.2, pValue: 0.001, minCount: 5, minExpected: 0.5, seasonalMinDays: 28 };
+export const DEFAULT_SPIKE_OPTIONS: SpikeOptions = { alpha: 0.2, pValue: 0.001, minCount: 5, minExpected: 0.5, seasonalMinDays: 28, minHistoryDays: 7 };
 
 export interface SpikeResult {
   expected: number;
@@ -81,7 +86,8 @@ export function ewma(series: readonly number[], alpha: number): number {
 
 /**
  * Tests one day's count against the category's history.
- * @param history daily counts before the day under test, oldest first
+ * @param history daily counts before the day under test, oldest first; only days the service was
+ *   receiving complaints (a day before the install is unknown, not zero)
  * @param observed the count of the day under test
  * @param weekday the weekday of the day under test (0 = Sunday)
  */
@@ -94,5 +100,6 @@ export function detectSpike(history: readonly number[], observed: number, weekda
   });
   const expected = Math.max(opts.minExpected, ewma(deseasonalised, opts.alpha) * factors[weekday]!);
   const pValue = poissonUpperTail(observed, expected);
-  return { expected, observed, pValue, spike: observed >= opts.minCount && pValue < opts.pValue };
+  const enough = history.length >= opts.minHistoryDays;
+  return { expected, observed, pValue, spike: enough && observed >= opts.minCount && pValue < opts.pValue };
 }

@@ -17,6 +17,7 @@ import { createComplaintLookup } from './complaint-lookup';
 import { createIntake } from './intake';
 import { registerHardening, type HardeningOptions } from './hardening';
 import { actionRoutes } from './routes/actions';
+import { attentionRoutes } from './routes/attention';
 import { auditRoutes } from './routes/audit';
 import { complaintRoutes } from './routes/complaints';
 import { routingRoutes } from './routes/routing';
@@ -47,7 +48,7 @@ export interface AppDeps {
   /** Rate limit and CORS (see src/api/hardening.ts). */
   hardening?: HardeningOptions;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
-  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; legacyWebhookSignatures?: boolean };
+  channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; legacyWebhookSignatures?: boolean; integrators?: Readonly<Record<string, string>> };
 }
 
 /** The style element Swagger UI inserts when it renders (swagger-ui-dist 5). */
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
   await app.register(actionRoutes({ db: deps.database.db, engine, lookup }));
+  await app.register(attentionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };
   await app.register(channelRoutes({ db: deps.database.db, engine, intake, idSecret: deps.idSecret, openSurvey: createSurveyOpener(deps.database.db, deps.surveySecret), ...channels }));

@@ -5,7 +5,8 @@ import { getComplaint } from '../db/queries/complaints';
 import type { Db } from '../db/client';
 import { derivedComplaintId, newComplaintId } from './complaint-ids';
 import type { Engine } from './engine';
-import { AppError, RETRY_AFTER_UNAVAILABLE } from './errors';
+import { AppError, RETRY_AFTER_UNAVAILABLE, type ErrorDetail } from './errors';
+import { isBlank, storable, unstorable } from '../shared/text-safety';
 import { createComplaintBody, type CreateComplaintBody } from './schemas/complaints';
 
 export interface IntakeDeps {
@@ -68,6 +69,30 @@ function canonicalJson(v: unknown): string {
 export const hashRequest = (secret: string, body: CreateComplaintBody): string => createHmac('sha256', secret).update(`request\u0000${canonicalJson(body)}`).digest('base64url');
 
 /**
+ * What in a complaint could never be stored or processed: a 2xx must mean the complaint will get through
+ * triage, so such text is refused here, before the workflow starts, on every channel alike.
+ */
+export function unprocessable(body: CreateComplaintBody): ErrorDetail[] {
+  const fields: Array<[string, string | undefined]> = [
+    ['body.body', body.body],
+    ['body.subject', body.subject],
+    ['body.externalRef', body.externalRef],
+    ...Object.entries(body.customer).map(([k, v]): [string, string | undefined] => [`body.customer.${k}`, v]),
+    ...Object.entries(body.metadata).flatMap(([k, v]): Array<[string, string]> => [
+      [`body.metadata`, k],
+      [`body.metadata.${k}`, v],
+    ]),
+  ];
+  const details: ErrorDetail[] = [];
+  for (const [path, value] of fields) {
+    const problem = value === undefined ? undefined : unstorable(value);
+    if (problem) details.push({ path: storable(path), message: problem });
+  }
+  if (isBlank(body.body)) details.push({ path: 'body.body', message: 'must not be empty or only invisible characters' });
+  return details;
+}
+
+/**
  * The one intake every channel goes through: HTTP, email, SMS, voice and webhooks. The complaint id is
  * derived from the idempotency key or the channel's own message id, so a redelivered message finds the
  * complaint it already opened instead of opening a second one.
@@ -75,6 +100,8 @@ export const hashRequest = (secret: string, body: CreateComplaintBody): string =
 export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret }: IntakeDeps) {
   return async function submit(given: CreateComplaintBody, actor: Actor, idempotencyKey?: string): Promise<IntakeResult> {
     const body = withinLimits(given);
+    const problems = unprocessable(body);
+    if (problems.length > 0) throw new AppError('VALIDATION_FAILED', `Invalid body: ${[...new Set(problems.map((p) => p.path))].join(', ')}`, problems);
     const id = derivedComplaintId(idSecret, actor.subject, idempotencyKey, body.channel, body.externalRef) ?? newComplaintId();
     try {
       await pingDb();

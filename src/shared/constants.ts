@@ -22,6 +22,9 @@ export const STATUSES = [
   'resolved',
   'closed',
   'withdrawn',
+  // Processing failed in a way retrying cannot mend (text the database refuses, a step that keeps
+  // failing): parked for a supervisor, who fixes and retries it (or the customer withdraws it).
+  'needs_attention',
 ] as const;
 export type ComplaintStatus = (typeof STATUSES)[number];
 

@@ -20,6 +20,7 @@
  */
 import { AROUND_THE_CLOCK, addBusinessTime, businessTimeBetween, durationToMs } from './business-time';
 import type { BusinessCalendar, SlaClock, SlaDeadlines, SlaPolicy, SlaPriority, SlaTargetStatus, SlaTargets } from './sla-types';
+import type { SlaView } from './types';
 
 /** A half-open stretch `[from, to)`; `to` is Infinity for a stretch that has not ended. */
 type Span = readonly [number, number];
@@ -153,4 +154,28 @@ export function nextSlaInstant(d: SlaDeadlines, afterMs: number): number | undef
   if (!d.resolution.stopped) candidates.push(d.resolution.warningAt, d.resolution.dueAt, d.level3At);
   const ahead = candidates.filter((t): t is number => t !== null && t > afterMs);
   return ahead.length > 0 ? Math.min(...ahead) : undefined;
+}
+
+/**
+ * The SLA as the read model and GET show it: the deadlines of `clock` at `nowMs`. The workflow writes it
+ * with every step, and triage writes the first one when the clock starts, so lists and queues sort by
+ * the same due dates the detail view shows from the first moment.
+ */
+export function slaSnapshot(
+  policy: SlaPolicy,
+  priority: SlaPriority,
+  category: string | undefined,
+  clock: SlaClock,
+  nowMs: number,
+  state: { breached: boolean; escalationLevel: number },
+): SlaView {
+  const s = computeDeadlines(policy, priority, category, clock, nowMs);
+  const iso = (ms?: number | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+  return {
+    firstResponseDueAt: s.firstResponse.stopped ? null : iso(s.firstResponse.dueAt),
+    resolutionDueAt: iso(s.resolution.dueAt),
+    firstRespondedAt: iso(clock.firstResponseAtMs),
+    pausedMs: s.pausedMs,
+    ...state,
+  };
 }

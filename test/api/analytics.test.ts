@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertAlert } from '../../src/db/queries/analytics';
+import { analyticsSummary, upsertAlert } from '../../src/db/queries/analytics';
 import { ROLES } from '../../src/shared/constants';
 import { seedComplaints } from '../helpers/seed-complaints';
 import { auth, startTestStack, type TestStack } from '../helpers/stack';
@@ -18,6 +18,9 @@ beforeAll(async () => {
     { id: 'ane', createdAt: '2026-01-07T15:00:00Z', category: 'billing', channel: 'app', status: 'assigned', keywords: ['refund'] },
     { id: 'ang', createdAt: '2026-01-01T08:00:00Z', category: 'billing', channel: 'web', status: 'closed', keywords: ['refund'] },
     { id: 'anf', createdAt: '2026-01-20T08:00:00Z', category: 'billing', channel: 'web', status: 'triaged', escalationLevel: 1 },
+    // March 2025: a complaint answered four times (scores 1, 2, 2 each reopened it; then 5), and one answered once.
+    { id: 'csa', createdAt: '2025-03-03T10:00:00Z', category: 'billing', status: 'closed', resolvedAfterH: 5, surveyScore: 5, surveyScores: [1, 2, 2, 5], reopenCount: 3 },
+    { id: 'csb', createdAt: '2025-03-04T10:00:00Z', category: 'logistics', status: 'closed', resolvedAfterH: 5, surveyScore: 4 },
   ]);
 });
 
@@ -29,6 +32,19 @@ const RANGE = 'from=2026-01-05T00:00:00Z&to=2026-01-12T00:00:00Z';
 const get = (url: string, role = 'supervisor') => stack.app.inject({ method: 'GET', url, headers: auth(role) });
 
 describe('GET /v1/analytics/summary', () => {
+  it('counts every survey answer, including those of reopened complaints (#20 item 13)', async () => {
+    const range = { from: '2025-03-01T00:00:00Z', to: '2025-03-08T00:00:00Z' };
+    const r = await get(`/v1/analytics/summary?from=${range.from}&to=${range.to}&by=category`);
+    expect(r.statusCode).toBe(200);
+    const every = { average: expect.closeTo(14 / 5, 9), responses: 5, distribution: { '1': 1, '2': 2, '3': 0, '4': 1, '5': 1 } };
+    expect(r.json().totals.satisfaction).toEqual(every);
+    expect(r.json().groups.find((g: { key: string }) => g.key === 'billing').satisfaction).toEqual({ average: expect.closeTo(10 / 4, 9), responses: 4, distribution: { '1': 1, '2': 2, '3': 0, '4': 0, '5': 1 } });
+    // The daily rollup's path (taken above 20,000 complaints) counts the same answers.
+    const rolled = await analyticsSummary(stack.database.db, { from: new Date(range.from), to: new Date(range.to) }, 'day', 'category', 0);
+    expect(rolled.percentiles).toBe('estimated');
+    expect(rolled.totals.satisfaction).toEqual(every);
+  });
+
   it('matches the hand-computed figures', async () => {
     const r = await get(`/v1/analytics/summary?${RANGE}&by=category`);
     expect(r.statusCode).toBe(200);

@@ -144,6 +144,21 @@ describe('reading complaints', () => {
     expect(c).toMatchObject({ category: 'billing', department: 'billing', language: 'zh', assignee: 'h-li' });
   });
 
+  it('a list item equals the detail view field by field, due dates included, as soon as it is assigned (#20 item 12)', async () => {
+    const { id } = (await post({ channel: 'web', body: 'The delivery of order 7731 is two weeks late and nobody answers.', customer: { id: 'c-list-detail', language: 'en' } })).json();
+    const detail = await waitForStatus(id, 'assigned');
+    expect(detail.sla.firstResponseDueAt).toEqual(expect.any(String));
+    expect(detail.sla.resolutionDueAt).toEqual(expect.any(String));
+    const listed = (await get('/v1/complaints?customerId=c-list-detail')).json().items;
+    expect(listed).toHaveLength(1);
+    const { timeline: _timeline, suggestions: _suggestions, ...summary } = detail;
+    expect(Object.keys(listed[0]).sort()).toEqual(Object.keys(summary).sort());
+    for (const [field, value] of Object.entries(summary)) expect(listed[0][field], field).toEqual(value);
+    // The handler's queue ("nearest deadline first") and the CSV read the same row.
+    const csv = (await get('/v1/complaints?customerId=c-list-detail&format=csv')).body;
+    expect(csv).toContain(detail.sla.firstResponseDueAt);
+  });
+
   it('404 in the error shape for an unknown complaint', async () => {
     const r = await get('/v1/complaints/doesnotexist00');
     expect(r.statusCode).toBe(404);

@@ -32,6 +32,7 @@ const ROUTES: Array<{ path: string; action: Action; role: string; body: object }
   { path: 'resolve', action: 'resolve', role: 'supervisor', body: { resolution: 'r' } },
   { path: 'reopen', action: 'reopen', role: 'supervisor', body: { reason: 'r' } },
   { path: 'withdraw', action: 'withdraw', role: 'integrator', body: { reason: 'r' } },
+  { path: 'retry', action: 'retry', role: 'supervisor', body: { reason: 'r' } },
 ];
 
 const post = (id: string, path: string, role: string, payload: object) => stack.app.inject({ method: 'POST', url: `/v1/complaints/${id}/${path}`, headers: auth(role), payload });

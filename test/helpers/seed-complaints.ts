@@ -1,4 +1,5 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { surveys } from '../../src/db/schema';
 import type { Db } from '../../src/db/client';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -44,6 +45,8 @@ export interface SeedComplaint {
   resolvedAfterH?: number;
   breached?: boolean;
   surveyScore?: number;
+  /** Every survey answer, oldest first (a reopened complaint answered again); default: surveyScore's one. */
+  surveyScores?: number[];
   reopenCount?: number;
   escalationLevel?: number;
   keywords?: string[];
@@ -83,4 +86,12 @@ export async function seedComplaints(db: Db, rows: SeedComplaint[]): Promise<voi
     };
   });
   for (let i = 0; i < values.length; i += 500) await db.insert(complaints).values(values.slice(i, i + 500));
+  // The survey answers themselves, as the survey activity records them: satisfaction counts these.
+  const answers = rows.flatMap((r) =>
+    (r.surveyScores ?? (r.surveyScore === undefined ? [] : [r.surveyScore])).map((score, k) => {
+      const at = new Date(new Date(r.createdAt).getTime() + (k + 1) * HOUR);
+      return { nonce: `seed-${r.id}-${k}`, complaintId: r.id, createdAt: at, expiresAt: new Date(at.getTime() + 72 * HOUR), answeredAt: at, score };
+    }),
+  );
+  for (let i = 0; i < answers.length; i += 500) await db.insert(surveys).values(answers.slice(i, i + 500));
 }

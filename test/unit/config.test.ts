@@ -105,3 +105,18 @@ describe('parseApiTokens', () => {
     expect(() => parseApiTokens('agent:short')).not.toThrow(/short/);
   });
 });
+
+describe('CHANNEL_INTEGRATORS (#20 item 16)', () => {
+  const tokens = 'integrator:tok-acme-123:acme,integrator:tok-beta-123:beta,supervisor:tok-sup-1234:sup';
+  it('maps each channel source to an integrator of API_TOKENS', () => {
+    const c = loadConfig({ API_TOKENS: tokens, CHANNEL_INTEGRATORS: 'sms:acme, voice:acme ,wechat:beta' }, '/srv/app');
+    expect(c.channels.integrators).toEqual({ sms: 'acme', voice: 'acme', wechat: 'beta' });
+    expect(loadConfig({}, '/srv/app').channels.integrators).toEqual({});
+  });
+
+  it('refuses an integrator no token has, a non-integrator, and a bad source name', () => {
+    expect(() => loadConfig({ API_TOKENS: tokens, CHANNEL_INTEGRATORS: 'sms:gamma' })).toThrow(ConfigError);
+    expect(() => loadConfig({ API_TOKENS: tokens, CHANNEL_INTEGRATORS: 'sms:sup' })).toThrow(/no integrator/);
+    expect(() => loadConfig({ API_TOKENS: tokens, CHANNEL_INTEGRATORS: 'SMS!:acme' })).toThrow(/source name/);
+  });
+});

@@ -5,6 +5,7 @@ import { hotTopics } from '../../analytics/hot-topics';
 import type { Db } from '../../db/client';
 import { acknowledgeAlert, analyticsSummary, dailyCategoryCounts, keywordLists, listAlerts } from '../../db/queries/analytics';
 import type { AlertRow } from '../../db/schema';
+import type { AlertKind } from '../../shared/detector';
 import { requireRoles } from '../auth';
 import { AppError } from '../errors';
 import { authErrors, errorResponse, withinTimeBounds } from '../schemas/common';
@@ -26,7 +27,7 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 function alertJson(a: AlertRow) {
   return {
     id: String(a.id),
-    kind: a.kind as 'volume_spike' | 'mass_complaint',
+    kind: a.kind as AlertKind,
     category: a.category,
     windowStart: a.windowStart.toISOString(),
     windowEnd: a.windowEnd.toISOString(),

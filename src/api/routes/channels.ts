@@ -35,6 +35,8 @@ export interface ChannelRouteDeps {
   webhookSecrets: Readonly<Record<string, string>>;
   /** Accept the deprecated `X-Signature` (no timestamp) beside the Standard Webhooks headers; default true. */
   legacyWebhookSignatures?: boolean;
+  /** Source → the integrator its complaints belong to (CHANNEL_INTEGRATORS); unlisted: staff only. */
+  integrators?: Readonly<Record<string, string>>;
 }
 
 declare module 'fastify' {
@@ -47,7 +49,6 @@ const REPLYABLE = new Set(['received', 'triaged', 'assigned', 'in_progress', 'pe
 /** Who may add a customer reply by email: the integrator that submitted the complaint, or an admin. */
 const mayThreadInto = (submittedBy: string, actor: Actor): boolean => actor.role === 'admin' || submittedBy === actor.subject;
 const customerActor = (contact: string): Actor => ({ subject: `customer:${contact}`, role: 'customer' });
-const channelActor = (channel: string): Actor => ({ subject: `channel:${channel}`, role: 'integrator' });
 
 const twilioForm = z.looseObject({ From: z.string().trim().min(1).max(64), To: z.string().max(64).optional() });
 const smsForm = twilioForm.extend({ MessageSid: z.string().trim().min(1).max(64), Body: z.string().max(20_000).default('') });
@@ -91,8 +92,10 @@ const CHANNEL_OF_SOURCE: Record<string, Channel> = { wechat: 'wechat', weibo: 'w
 export const channelRoutes =
   (deps: ChannelRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const { db, engine, intake, idSecret, publicBaseUrl, twilioAuthToken, webhookSecrets } = deps;
+    const { db, engine, intake, idSecret, publicBaseUrl, twilioAuthToken, webhookSecrets, integrators = {} } = deps;
     const legacyWebhookSignatures = deps.legacyWebhookSignatures ?? true;
+    /** Who submits what a source brings in: its configured integrator (whose token then sees it), else the source itself. */
+    const channelActor = (source: string): Actor => ({ subject: integrators[source] ?? `channel:${source}`, role: 'integrator' });
     await app.register(formbody);
     app.addContentTypeParser('message/rfc822', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     // Webhook signatures are over the exact bytes received, so keep them before parsing.
@@ -170,7 +173,9 @@ export const channelRoutes =
       },
       async (req, res) => {
         const mail = Buffer.isBuffer(req.body) ? await parseRawEmail(req.body) : emailFromJson(req.body);
-        return takeEmail(mail, req.principal!, res);
+        // An integrator's own mail gateway submits as itself; an admin's relay on behalf of the email source's integrator.
+        const principal = req.principal!;
+        return takeEmail(mail, principal.role === 'admin' && integrators.email ? channelActor('email') : principal, res);
       },
     );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GROUP_BY } from '../../db/queries/analytics';
+import { ALERT_KINDS } from '../../shared/detector';
 import { isoTime } from './common';
 
 export const rangeQuery = z
@@ -80,7 +81,7 @@ export const forecastResponse = z
 export const alertView = z
   .object({
     id: z.string(),
-    kind: z.enum(['volume_spike', 'mass_complaint']),
+    kind: z.enum(ALERT_KINDS),
     category: z.string().nullable(),
     windowStart: z.string(),
     windowEnd: z.string(),

@@ -26,7 +26,7 @@ export async function rollupCountAround(db: Db, r: AnalyticsRange): Promise<numb
 type StatsTable = typeof complaintDailyStats | typeof complaintStatsDeltas;
 
 /**
- * Open complaints by escalation level, as of now: the rollup's `open` dimension (migration 0017)
+ * Open complaints by escalation level, as of now: the rollup's `open` dimension (migrations 0017, 0018)
  * summed over every day, with its pending deltas, in one statement.
  */
 export async function openByEscalationLevel(db: Db): Promise<{ level: number; count: number }[]> {

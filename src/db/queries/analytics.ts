@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { alerts, complaints, type AlertRow } from '../schema';
+import { alerts, complaints, surveys, type AlertRow } from '../schema';
 import { openByEscalationLevel, rollupCountAround, rollupSummary, wholeDays } from './analytics-rollup';
 
 export const GROUP_BY = ['category', 'channel', 'department', 'handler', 'priority'] as const;
@@ -123,7 +123,41 @@ export async function analyticsSummary(db: Db, r: AnalyticsRange, interval: Inte
     estimated ? rollupSummary(db, r, days, interval, by) : exactSummary(db, r, interval, by),
     openByEscalationLevel(db),
   ]);
-  return { ...body, openByEscalationLevel: open, percentiles: estimated ? 'estimated' : 'exact' };
+  return { ...withEveryAnswer(body, await surveyAnswers(db, r, by)), openByEscalationLevel: open, percentiles: estimated ? 'estimated' : 'exact' };
+}
+
+type Satisfaction = Metrics['satisfaction'];
+const NO_ANSWERS: Satisfaction = { average: null, responses: 0, distribution: { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 } };
+
+/**
+ * Satisfaction from every survey answer of the complaints created in [from, to), in total (key '')
+ * and per group. The complaint row keeps only its latest survey, and a reopen (which a low score
+ * causes) clears it: counted from the rows, every low score vanished from the figures.
+ */
+async function surveyAnswers(db: Db, r: AnalyticsRange, by?: GroupBy): Promise<Map<string, Satisfaction>> {
+  const columns = {
+    n: sql<number>`count(*)::int`,
+    avg: sql<number | null>`(avg(${surveys.score}))::float8`,
+    ...Object.fromEntries([1, 2, 3, 4, 5].map((k) => [`s${k}`, sql<number>`(count(*) filter (where ${surveys.score} = ${sql.raw(String(k))}))::int`])),
+  } as { n: SQL<number>; avg: SQL<number | null>; s1: SQL<number>; s2: SQL<number>; s3: SQL<number>; s4: SQL<number>; s5: SQL<number> };
+  const answered = (q: ReturnType<typeof db.select>) => q.from(surveys).innerJoin(complaints, eq(complaints.id, surveys.complaintId)).where(rangeWhere(r, [sql`${surveys.score} is not null`]));
+  const [totals, groups] = await Promise.all([
+    answered(db.select({ key: sql<string>`''`, ...columns })),
+    by ? answered(db.select({ key: groupColumn[by].mapWith(String), ...columns })).groupBy(groupColumn[by]) : Promise.resolve([]),
+  ]);
+  const out = new Map<string, Satisfaction>();
+  for (const row of [...totals, ...groups] as Array<{ key: string; n: number; avg: number | null; s1: number; s2: number; s3: number; s4: number; s5: number }>) {
+    out.set(row.key, { average: num(row.avg), responses: Number(row.n), distribution: { '1': Number(row.s1), '2': Number(row.s2), '3': Number(row.s3), '4': Number(row.s4), '5': Number(row.s5) } });
+  }
+  return out;
+}
+
+function withEveryAnswer(body: RangeFigures, answers: Map<string, Satisfaction>): RangeFigures {
+  return {
+    ...body,
+    totals: { ...body.totals, satisfaction: answers.get('') ?? NO_ANSWERS },
+    groups: body.groups.map((g) => ({ ...g, satisfaction: answers.get(g.key) ?? NO_ANSWERS })),
+  };
 }
 
 type RangeFigures = Pick<Summary, 'totals' | 'series' | 'groups'>;
@@ -160,6 +194,12 @@ export async function dailyCategoryCounts(db: Db, r: AnalyticsRange): Promise<{ 
     .where(rangeWhere(r))
     .groupBy(groupColumn.category, day);
   return rows.map((x) => ({ ...x, count: Number(x.count) }));
+}
+
+/** When the first complaint ever received was created (the service's install, for history lengths), or undefined. */
+export async function firstComplaintAt(db: Db): Promise<Date | undefined> {
+  const [row] = await db.select({ at: sql<string | null>`min(${complaints.createdAt})` }).from(complaints);
+  return row?.at ? new Date(row.at) : undefined;
 }
 
 /** Counts per category of the `days` rolling 24-hour windows ending at `now` (daysAgo 0 = the last 24 h). */

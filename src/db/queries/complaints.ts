@@ -91,34 +91,37 @@ export async function stepRecorded(tx: Executor, complaintId: string, seq: numbe
  * already there and changes nothing.
  */
 export async function insertComplaint(db: Db, input: ComplaintWorkflowInput, workflowId: string): Promise<void> {
+  await db.transaction((tx) => insertComplaintTx(tx, input, workflowId));
+}
+
+/** {@link insertComplaint} inside an open transaction. */
+export async function insertComplaintTx(tx: Tx, input: ComplaintWorkflowInput, workflowId: string): Promise<void> {
   const at = new Date(input.receivedAt);
-  await db.transaction(async (tx) => {
-    await tx
-      .insert(complaints)
-      .values({
-        id: input.id,
-        workflowId,
-        version: 1,
-        status: 'received',
-        channel: input.channel,
-        subject: input.subject ?? null,
-        body: input.body,
-        customerId: input.customer.id ?? null,
-        customerName: input.customer.name ?? null,
-        customerEmail: input.customer.email ?? null,
-        customerPhone: input.customer.phone ?? null,
-        customerLanguage: input.customer.language ?? null,
-        externalRef: input.externalRef ?? null,
-        requestHash: input.requestHash ?? null,
-        submittedBy: input.submittedBy.subject,
-        metadata: input.metadata,
-        occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .onConflictDoNothing();
-    await insertEvent(tx, input.id, 1, { type: 'received', actor: input.submittedBy, at: input.receivedAt, data: { channel: input.channel } });
-  });
+  await tx
+    .insert(complaints)
+    .values({
+      id: input.id,
+      workflowId,
+      version: 1,
+      status: 'received',
+      channel: input.channel,
+      subject: input.subject ?? null,
+      body: input.body,
+      customerId: input.customer.id ?? null,
+      customerName: input.customer.name ?? null,
+      customerEmail: input.customer.email ?? null,
+      customerPhone: input.customer.phone ?? null,
+      customerLanguage: input.customer.language ?? null,
+      externalRef: input.externalRef ?? null,
+      requestHash: input.requestHash ?? null,
+      submittedBy: input.submittedBy.subject,
+      metadata: input.metadata,
+      occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .onConflictDoNothing();
+  await insertEvent(tx, input.id, 1, { type: 'received', actor: input.submittedBy, at: input.receivedAt, data: { channel: input.channel } });
 }
 
 const countsAsLoad = (status: string, assignee: string | null): assignee is string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectSpike, ewma, poissonUpperTail, weekdayFactors } from '../../../src/analytics/spike';
+import { DEFAULT_SPIKE_OPTIONS, detectSpike, ewma, poissonUpperTail, weekdayFactors } from '../../../src/analytics/spike';
 
 describe('poissonUpperTail', () => {
   it('matches hand-computed Poisson tails', () => {
@@ -59,5 +59,15 @@ describe('detectSpike', () => {
     expect(detectSpike(history, 14, 1).spike).toBe(false);
     const shifted = Array.from({ length: 28 }, (_, i) => ((i + 1) % 7 === 0 ? 12 : 2)); // oldest a Sunday, last a Monday
     expect(detectSpike(shifted, 14, 2).spike).toBe(true);
+  });
+});
+
+describe('detectSpike before enough history (#20 item 14)', () => {
+  it('never alerts with fewer than minHistoryDays days of history, however big the day', () => {
+    // A week, pinned here by hand.
+    expect(DEFAULT_SPIKE_OPTIONS.minHistoryDays).toBe(7);
+    for (let days = 0; days < 7; days++) expect(detectSpike(new Array<number>(days).fill(0), 50, 3).spike, `${days} days`).toBe(false);
+    // From then on the same day is a spike.
+    expect(detectSpike(new Array<number>(7).fill(0), 50, 3).spike).toBe(true);
   });
 });
