@@ -137,7 +137,7 @@ describe('idempotent intake', () => {
 
 describe('reading complaints', () => {
   it('GET straight after 201 finds the complaint, then shows it assigned', async () => {
-    const r = await post({ channel: 'web', body: '退款一直没有到账，扣费两次', customer: { language: 'zh', id: 'zh-1' } });
+    const r = await post({ channel: 'web', body: '这个月账单被重复扣费两次，请尽快处理', customer: { language: 'zh', id: 'zh-1' } });
     const id = r.json().id;
     expect((await get(`/v1/complaints/${id}`)).statusCode).toBe(200);
     const c = await waitForStatus(id, 'assigned');
