@@ -62,6 +62,9 @@ const envSchema = z.object({
   CHROMIUM_PATH: optionalString,
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   SURVEY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  AUDIT_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  AUDIT_PREVIOUS_KEYS: optionalString,
+  AUDIT_ANCHOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)').optional(),
@@ -117,6 +120,14 @@ export interface Config {
   worker: { maxActivities: number; maxWorkflowTasks: number };
   files: { triageRules?: string; routing?: string; slaPolicy?: string };
   surveys: { secret: string; publicBaseUrl: string };
+  audit: {
+    /** Signs new audit entries (HMAC-SHA256). Required in production; elsewhere the caller supplies one when unset. */
+    key?: string;
+    /** Keys rotated out: they sign nothing new, but still verify the entries they signed. */
+    previousKeys: string[];
+    /** How often the audit anchor workflow checkpoints the chain head in Temporal. */
+    anchorIntervalMs: number;
+  };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
   /** The early-warning detector runs this often (a Temporal Schedule). */
@@ -162,6 +173,15 @@ export function parseWebhookSecrets(raw: string | undefined): Record<string, str
       out[source] = secret;
     });
   return out;
+}
+
+/** Comma-separated keys rotated out of AUDIT_KEY; a short one is named by position, never shown. */
+function parsePreviousKeys(raw: string | undefined): string[] {
+  const keys = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  keys.forEach((k, i) => {
+    if (k.length < 16) throw new ConfigError('AUDIT_PREVIOUS_KEYS', `entry ${i + 1} needs at least 16 characters`);
+  });
+  return keys;
 }
 
 /** `https://a.example,https://b.example` → the origins, each checked to be a bare origin. */
@@ -243,6 +263,9 @@ function checkConsistency(env: Env): void {
   if (env.NODE_ENV === 'production' && !env.SURVEY_SECRET) {
     throw new ConfigError('SURVEY_SECRET', 'must be set in production (it signs survey links)');
   }
+  if (env.NODE_ENV === 'production' && !env.AUDIT_KEY) {
+    throw new ConfigError('AUDIT_KEY', 'must be set in production (it keys the audit chain)');
+  }
 }
 
 /**
@@ -280,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     files: { triageRules: e.TRIAGE_RULES_FILE, routing: e.ROUTING_FILE, slaPolicy: e.SLA_POLICY_FILE },
     // A fixed development secret keeps survey links valid across restarts of `npm start`; production must set its own.
     surveys: { secret: e.SURVEY_SECRET ?? 'development-only-survey-secret', publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
+    audit: { key: e.AUDIT_KEY, previousKeys: parsePreviousKeys(e.AUDIT_PREVIOUS_KEYS), anchorIntervalMs: e.AUDIT_ANCHOR_INTERVAL_MINUTES * 60_000 },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
     detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,

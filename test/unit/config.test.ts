@@ -32,6 +32,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^API_TOKENS:/);
   });
 
+  it('refuses production without AUDIT_KEY, and reads the key and the rotated-out ones otherwise', () => {
+    const prod = { NODE_ENV: 'production', API_TOKENS: 'admin:aaaaaaaaaaaa', SURVEY_SECRET: 's'.repeat(20) };
+    expect(() => loadConfig(prod)).toThrow(/^AUDIT_KEY: must be set in production/);
+    const c = loadConfig({ ...prod, AUDIT_KEY: 'k'.repeat(32), AUDIT_PREVIOUS_KEYS: `${'a'.repeat(20)}, ${'b'.repeat(20)}` });
+    expect(c.audit).toEqual({ key: 'k'.repeat(32), previousKeys: ['a'.repeat(20), 'b'.repeat(20)], anchorIntervalMs: 5 * 60_000 });
+    // Outside production nothing stands in for a missing key: the caller must supply one.
+    expect(loadConfig({}).audit.key).toBeUndefined();
+    expect(() => loadConfig({ AUDIT_PREVIOUS_KEYS: 'tooshort' })).toThrow(/^AUDIT_PREVIOUS_KEYS: entry 1 needs at least 16 characters$/);
+  });
+
   it('needs both halves of an mTLS pair', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/^TEMPORAL_TLS_KEY:/);
   });
