@@ -5,6 +5,7 @@ import type { Senders } from '../src/notify/deliver';
 import type { CompiledRules } from '../src/triage/rules';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
+import { createAuditActivities } from './audit';
 import { createDetectorActivities } from './detector';
 import { createKbActivities } from './kb';
 import { createLifecycleActivities } from './lifecycle';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRetentionActivities(deps),
     ...createDetectorActivities(deps),
     ...createKbActivities(deps),
+    ...createAuditActivities(deps),
   };
 }
 

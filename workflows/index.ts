@@ -2,3 +2,4 @@
 export { complaintWorkflow } from './complaint';
 export { retentionWorkflow } from './retention';
 export { detectorWorkflow } from './detector';
+export { auditAnchorWorkflow } from './audit-anchor';

@@ -22,6 +22,7 @@ import { compileRules, loadTriageRules } from '../triage/rules';
 import { connectWorker } from '../temporal/connection';
 import { ensureDetectorSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
+import { ensureAuditAnchor } from '../temporal/audit-anchor';
 import { createComplaintWorker } from '../worker';
 
 /**
@@ -80,6 +81,8 @@ export async function startWorker(config: Config, address: string, database: Dat
   });
   await ensureRetentionSchedule(client, config.retentionDays);
   await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
+  // Anchors the chain head this worker starts from, and keeps anchoring it every interval.
+  await ensureAuditAnchor(client, config.audit.anchorIntervalMs);
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
