@@ -7,6 +7,7 @@
  *   npm run fuzz:api [-- --max-examples 80 --seed 42]
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,8 +44,9 @@ async function main(): Promise<number> {
   const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'fuzz-'));
   // The service itself, as `npm start` runs it; the rate limit is lifted so the fuzzer measures answers, not 429s.
+  // Its data directory is thrown away, so a random audit key of its own serves.
   const service = spawn(process.execPath, [...process.execArgv, 'src/cli/start.ts'], {
-    env: { ...process.env, PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' },
+    env: { ...process.env, AUDIT_KEY: randomBytes(32).toString('base64url'), PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   try {
