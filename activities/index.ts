@@ -7,6 +7,7 @@ import type { TriageRules } from '../src/triage/rules';
 import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
+import { createAuditActivities } from './audit';
 import { createDetectorActivities } from './detector';
 import { withRedactedFailures } from './failures';
 import { createKbActivities } from './kb';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDetectorActivities(deps),
     ...createKbActivities(deps),
     ...createLearningActivities(deps),
+    ...createAuditActivities(deps),
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,8 @@ export async function benchEnv(dataDir: string, overrides: Record<string, string
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
+    // A throwaway key per run: the bench's audit log is discarded with its data directory.
+    AUDIT_KEY: randomBytes(32).toString('base64url'),
     ...overrides,
   };
   delete env.API_TOKENS;

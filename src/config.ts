@@ -70,6 +70,8 @@ const envSchema = z.object({
   ID_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   AUDIT_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   MASTER_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  AUDIT_PREVIOUS_KEYS: optionalString,
+  AUDIT_ANCHOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   PUBLIC_BASE_URL: z.url().optional(),
   ROUTING_FILE: optionalString,
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)').optional(),
@@ -136,6 +138,14 @@ export interface Config {
   secrets: Secrets;
   /** Which secrets a development start generated or read from DATA_DIR, for the start-up notice. */
   secretsOrigin: Pick<ResolvedSecrets, 'generated' | 'kept' | 'file'>;
+  audit: {
+    /** Signs new audit entries (HMAC-SHA256). Required in production; generated once into DATA_DIR in development (src/secrets.ts). */
+    key?: string;
+    /** Keys rotated out: they sign nothing new, but still verify the entries they signed. */
+    previousKeys: string[];
+    /** How often the audit anchor workflow checkpoints the chain head in Temporal. */
+    anchorIntervalMs: number;
+  };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
   /** The early-warning detector runs this often (a Temporal Schedule). */
@@ -208,6 +218,15 @@ export function parseChannelIntegrators(raw: string | undefined, tokens: readonl
       out[source] = subject;
     });
   return out;
+}
+
+/** Comma-separated keys rotated out of AUDIT_KEY; a short one is named by position, never shown. */
+function parsePreviousKeys(raw: string | undefined): string[] {
+  const keys = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  keys.forEach((k, i) => {
+    if (k.length < 16) throw new ConfigError('AUDIT_PREVIOUS_KEYS', `entry ${i + 1} needs at least 16 characters`);
+  });
+  return keys;
 }
 
 /** `https://a.example,https://b.example` → the origins, each checked to be a bare origin. */
@@ -296,6 +315,9 @@ function secretsOf(e: Env, dataDir: string): ResolvedSecrets {
     if (err instanceof MissingSecretsError) throw new ConfigError(err.missing[0]!, err.message);
     throw new ConfigError('DATA_DIR', `cannot keep the development secrets under ${dataDir}: ${(err as Error).message}`);
   }
+  if (env.NODE_ENV === 'production' && !env.AUDIT_KEY) {
+    throw new ConfigError('AUDIT_KEY', 'must be set in production (it keys the audit chain)');
+  }
 }
 
 /**
@@ -338,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     surveys: { secret: secrets.values.SURVEY_SECRET, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/$/, '') },
     secrets: Object.freeze({ ...secrets.values }),
     secretsOrigin: { generated: secrets.generated, kept: secrets.kept, file: secrets.file },
+    audit: { key: secrets.values.AUDIT_KEY, previousKeys: parsePreviousKeys(e.AUDIT_PREVIOUS_KEYS), anchorIntervalMs: e.AUDIT_ANCHOR_INTERVAL_MINUTES * 60_000 },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
     detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,

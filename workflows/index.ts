@@ -3,3 +3,4 @@ export { complaintWorkflow } from './complaint';
 export { retentionWorkflow } from './retention';
 export { detectorWorkflow } from './detector';
 export { taxonomyLearningWorkflow } from './taxonomy-learning';
+export { auditAnchorWorkflow } from './audit-anchor';

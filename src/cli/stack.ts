@@ -4,7 +4,9 @@ import type { Client } from '@temporalio/client';
 import { buildApp } from '../api/app';
 import { safeLogger } from '../api/hardening';
 import { createReplayer } from '../audit/replayer';
-import type { Config } from '../config';
+import { auditKeyring, type AuditKeyring } from '../audit/chain';
+import { ConfigError, type Config } from '../config';
+import { bindAuditKeyring } from '../db/queries/audit';
 import { openDatabase, pgliteDirFor, type Database } from '../db/client';
 import { rollupFolder } from '../db/queries/analytics-rollup';
 import { seedRouting } from '../db/queries/routing';
@@ -24,11 +26,26 @@ import { loadTaxonomyFile } from '../taxonomy/taxonomy';
 import { connectWorker } from '../temporal/connection';
 import { ensureDetectorSchedule, ensureLearningSchedule, ensureRetentionSchedule } from '../temporal/schedules';
 import { wakeComplaintsWith } from '../temporal/signals';
+import { ensureAuditAnchor } from '../temporal/audit-anchor';
 import { createComplaintWorker } from '../worker';
+
+/**
+ * The audit keyring of the configuration. Production always has AUDIT_KEY (config refuses to load
+ * without it); a development or test caller that has none must set one: no key is ever a constant here.
+ */
+export function auditKeyringOf(config: Config): AuditKeyring {
+  if (!config.audit.key) throw new ConfigError('AUDIT_KEY', 'is not set: the audit chain needs a key of at least 16 characters (see README, Audit log)');
+  return auditKeyring(config.audit.key, config.audit.previousKeys);
+}
 
 /** Opens the configured database, applies migrations and seeds routing on first start. */
 export async function prepareDatabase(config: Config): Promise<Database> {
-  const database = await openDatabase({ url: config.database.url, pgliteDir: pgliteDirFor(config.dataDir), poolSize: config.database.poolSize });
+  const database = await openDatabase({
+    url: config.database.url,
+    pgliteDir: pgliteDirFor(config.dataDir),
+    poolSize: config.database.poolSize,
+    auditKeyring: config.audit.key ? auditKeyringOf(config) : undefined,
+  });
   await database.migrate();
   await seedRouting(database.db, loadRoutingFile(config.files.routing));
   await seedTaxonomy(database.db, loadTaxonomyFile(config.files.taxonomy));
@@ -41,6 +58,7 @@ const ROLLUP_VACUUM_EVERY_MS = 30_000;
 
 /** Builds the complaint worker with every dependency wired from config. */
 export async function startWorker(config: Config, address: string, database: Database, client: Client): Promise<{ worker: Worker; running: Promise<void> }> {
+  bindAuditKeyring(database.db, auditKeyringOf(config));
   const routing = loadRoutingFile(config.files.routing);
   const triageRules = loadTriageRules(config.files.triageRules);
   const taxonomySeed = loadTaxonomyFile(config.files.taxonomy);
@@ -72,6 +90,8 @@ export async function startWorker(config: Config, address: string, database: Dat
   await ensureRetentionSchedule(client, config.retentionDays);
   await ensureDetectorSchedule(client, config.detectorIntervalMinutes);
   await ensureLearningSchedule(client, config.triage.learningIntervalMinutes, config.triage.learningMinCorrections);
+  // Anchors the chain head this worker starts from, and keeps anchoring it every interval.
+  await ensureAuditAnchor(client, config.audit.anchorIntervalMs);
   // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
   const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
@@ -87,6 +107,7 @@ export async function startWorker(config: Config, address: string, database: Dat
 
 /** Builds the API and starts listening. */
 export async function startApi(config: Config, database: Database, client: Client): Promise<FastifyInstance> {
+  bindAuditKeyring(database.db, auditKeyringOf(config));
   const app = await buildApp({
     database,
     temporal: client,

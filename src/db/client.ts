@@ -11,6 +11,8 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
 import { withTimeout } from '../lib/timeout';
+import type { AuditKeyring } from '../audit/chain';
+import { bindAuditKeyring } from './queries/audit';
 
 /** The drizzle database both drivers produce; query functions take it as their first argument. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -40,6 +42,8 @@ export interface DatabaseOptions {
   /** PGlite data directory; unset keeps PGlite in memory (tests). */
   pgliteDir?: string;
   poolSize?: number;
+  /** Signs the audit entries appended through this handle (see bindAuditKeyring); unset: appending fails. */
+  auditKeyring?: AuditKeyring;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -85,7 +89,9 @@ async function openPglite(dir: string | undefined): Promise<Database> {
 
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite (in dataDir, or in memory). */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.pgliteDir);
+  const database = opts.url ? await openPostgres(opts.url, opts.poolSize ?? 10) : await openPglite(opts.pgliteDir);
+  if (opts.auditKeyring) bindAuditKeyring(database.db, opts.auditKeyring);
+  return database;
 }
 
 /** The embedded store's folder under DATA_DIR. */

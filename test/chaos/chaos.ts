@@ -7,12 +7,14 @@
  */
 import type { InjectOptions } from 'fastify';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { buildApp } from '../../src/api/app';
+import { auditKeyring } from '../../src/audit/chain';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
 import { openDatabase, type Database } from '../../src/db/client';
@@ -211,12 +213,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     const startTemporal = () => startTemporalDevServer({ cli: opts.temporalCli, config: devConfig, dbPath: path.join(work, 'temporal.sqlite'), port: temporalPort, headless: true, stdio: 'ignore' });
     let temporal: RunningDevServer = await startTemporal();
     toStop.push(() => temporal.stop());
-    const workerEnv = { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, SMTP_URL: smtp.url, OUTBOX_RELAY_INTERVAL_MS: '500', LOG_LEVEL: 'warn', DETECTOR_INTERVAL_MINUTES: '60' };
+    // The run's own audit key, shared by the worker processes and this process's API.
+    const auditKey = randomBytes(32).toString('base64url');
+    const workerEnv = { AUDIT_KEY: auditKey, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, SMTP_URL: smtp.url, OUTBOX_RELAY_INTERVAL_MS: '500', LOG_LEVEL: 'warn', DETECTOR_INTERVAL_MINUTES: '60' };
     const supervised = new SupervisedWorker(workerEnv, path.join(work, 'worker.log'));
     worker = supervised;
     supervised.start();
     toStop.push(() => supervised.stop());
-    const database: Database = await openDatabase({ url: pg.url, poolSize: 10 });
+    const database: Database = await openDatabase({ url: pg.url, poolSize: 10, auditKeyring: auditKeyring(auditKey) });
     toStop.push(() => database.close());
     await database.migrate();
     const connection = await Connection.connect({ address: temporal.address });

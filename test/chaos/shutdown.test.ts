@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ const auth = (role: string) => ({ authorization: `Bearer dev-${role}`, 'content-
 
 describe('SIGTERM under load', () => {
   it('finishes what it accepted, refuses the rest, exits 0; after a restart every accepted complaint is there and triaged', async () => {
-    const env = { PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
+    const env = { AUDIT_KEY: randomBytes(32).toString('base64url'), PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) };
     const first = await startService(env);
     const submit = (i: number) =>
       fetch(`${first.base}/v1/complaints`, { method: 'POST', headers: { ...auth('integrator'), 'idempotency-key': `shutdown-${i}` }, body: JSON.stringify({ channel: 'web', body: `Shutdown test ${i}: my parcel never arrived.`, customer: { id: `sd-${i}`, language: 'en' } }) })

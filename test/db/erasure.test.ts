@@ -6,7 +6,7 @@ import { applyRetention, eraseCustomer, REDACTED } from '../../src/db/queries/er
 import { getTimeline } from '../../src/db/queries/timeline';
 import { auditLog, complaintEvents, notifications } from '../../src/db/schema';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, testAuditKeyring, type TestDatabase } from '../helpers/db';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ describe('erasure and retention', () => {
     const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'customer_erased'));
     expect(entry).toMatchObject({ actor: 'dev-admin', data: { customerId: 'cust-zhang', complaints: 2, reason: 'customer request #77' } });
     expect(JSON.stringify(entry)).not.toMatch(/Zhang Wei|zhang@example/);
-    expect((await verifyAuditLog(database.db)).firstBroken).toBeUndefined();
+    expect((await verifyAuditLog(database.db, testAuditKeyring)).firstBroken).toBeUndefined();
   });
 
   it('the timeline stays closed to every other update, and to deletes', async () => {

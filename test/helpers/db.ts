@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { loadConfig } from '../../src/config';
+import { auditKeyring } from '../../src/audit/chain';
 import { openDatabase, type Database } from '../../src/db/client';
 import { seedRouting } from '../../src/db/queries/routing';
 import { seedTaxonomy } from '../../src/db/queries/taxonomy';
 import { loadTaxonomyFile, type Taxonomy } from '../../src/taxonomy/taxonomy';
 import { loadRoutingFile, type RoutingFile } from '../../src/routing/routing-file';
+
+/** This test process's audit key: random, so no key is a constant anywhere, and each file signs with its own. */
+export const TEST_AUDIT_KEY = randomBytes(32).toString('base64url');
+export const testAuditKeyring = auditKeyring(TEST_AUDIT_KEY);
 
 export interface TestDatabase extends Database {
   /** Closes the connection and drops the per-file database (PostgreSQL). */
@@ -27,13 +32,13 @@ export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(
     await admin.unsafe(`create database ${name}`);
     const u = new URL(url);
     u.pathname = `/${name}`;
-    database = await openDatabase({ url: u.toString(), poolSize: 20 });
+    database = await openDatabase({ url: u.toString(), poolSize: 20, auditKeyring: testAuditKeyring });
     drop = async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
     };
   } else {
-    database = await openDatabase({});
+    database = await openDatabase({ auditKeyring: testAuditKeyring });
   }
   await database.migrate(migrations);
   await seedRouting(database.db, routing);

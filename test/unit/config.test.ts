@@ -82,6 +82,16 @@ describe('loadConfig', () => {
     for (const name of ['SURVEY_SECRET', 'ID_SECRET', 'AUDIT_KEY', 'MASTER_KEY'] as const) expect(a[name]).not.toBe(b[name]);
   });
 
+  it('reads the audit key from the secrets, and the rotated-out ones', () => {
+    const prod = { NODE_ENV: 'production', API_TOKENS: 'admin:admintoken0123', ...PROD_SECRETS };
+    const c = loadConfig({ ...prod, AUDIT_KEY: 'k'.repeat(32), AUDIT_PREVIOUS_KEYS: `${'a'.repeat(20)}, ${'b'.repeat(20)}` }, freshRoot());
+    expect(c.audit).toEqual({ key: 'k'.repeat(32), previousKeys: ['a'.repeat(20), 'b'.repeat(20)], anchorIntervalMs: 5 * 60_000 });
+    // Outside production an unset key is generated with the other secrets: never a constant.
+    const dev = loadConfig({}, freshRoot());
+    expect(dev.audit.key).toBe(dev.secrets.AUDIT_KEY);
+    expect(() => loadConfig({ AUDIT_PREVIOUS_KEYS: 'tooshort' }, freshRoot())).toThrow(/^AUDIT_PREVIOUS_KEYS: entry 1 needs at least 16 characters$/);
+  });
+
   it('needs both halves of an mTLS pair', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/c.pem' })).toThrow(/^TEMPORAL_TLS_KEY:/);
   });
