@@ -315,9 +315,6 @@ function secretsOf(e: Env, dataDir: string): ResolvedSecrets {
     if (err instanceof MissingSecretsError) throw new ConfigError(err.missing[0]!, err.message);
     throw new ConfigError('DATA_DIR', `cannot keep the development secrets under ${dataDir}: ${(err as Error).message}`);
   }
-  if (env.NODE_ENV === 'production' && !env.AUDIT_KEY) {
-    throw new ConfigError('AUDIT_KEY', 'must be set in production (it keys the audit chain)');
-  }
 }
 
 /**
