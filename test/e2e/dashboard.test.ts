@@ -5,6 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { upsertAlert } from '../../src/db/queries/analytics';
+import { taxonomyModels } from '../../src/db/schema';
 import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
@@ -42,6 +43,9 @@ describe.skipIf(!chromiumFound && !inCi)(`dashboard in a real browser (${config.
       });
     }
     await seedComplaints(stack.database.db, rows);
+    // Two kept classifier versions: the learning curve's points (accuracy on held-back corrections).
+    const model = (name: string, corrections: number, accuracy: number, active: boolean) => ({ name, taxonomyVersion: 1, active, examples: 100, corrections, heldBack: 5, accuracy, decision: active ? 'not worse than t1-m1' : 'initial', model: '{}', createdBy: 'test' });
+    await stack.database.db.insert(taxonomyModels).values([model('t1-m1', 4, 0.6, false), model('t1-m2', 12, 0.8, true)]);
     await upsertAlert(stack.database.db, { dedupeKey: 'e2e', kind: 'mass_complaint', category: 'billing', windowStart: new Date(now - 3_600_000), windowEnd: new Date(now), observed: 4, expected: null, pValue: null, complaintIds: ['d0', 'd3'], summary: 'Mass complaint: 4 customers wrote near-identical complaints' });
     await stack.app.listen({ host: '127.0.0.1', port: 0 });
     baseUrl = `http://127.0.0.1:${(stack.app.server.address() as AddressInfo).port}`;
@@ -82,6 +86,7 @@ describe.skipIf(!chromiumFound && !inCi)(`dashboard in a real browser (${config.
     expect(totals['chart-satisfaction']).toBe(18); // every complaint but the six in progress answered
     expect(totals['chart-escalation']).toBe(6); // the six in progress
     expect(totals['chart-sla']).toBeGreaterThan(0);
+    expect(totals['chart-learning']).toBe(140); // 60 % after 4 corrections, 80 % after 12
     expect(await page.textContent('#alerts')).toContain('Mass complaint');
     expect(await page.textContent('#hot')).toContain('refund');
 
