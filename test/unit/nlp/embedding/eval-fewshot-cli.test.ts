@@ -58,3 +58,32 @@ describe.skipIf(!haveModel)('npm run eval:fewshot', () => {
     expect(r.stderr).toMatch(/column "body" not found/);
   }, 60_000);
 });
+
+describe.skipIf(!haveModel)('npm run train -- --fewshot, then npm run classify', () => {
+  it('trains the few-shot kind of model from a CSV and classifies JSON lines with it, each with its top-1 label', () => {
+    const rows = [
+      ['text', 'label'],
+      ['My parcel has not arrived after two weeks', 'delivery'],
+      ['The courier lost my package', 'delivery'],
+      ['快递一直没有送到', 'delivery'],
+      ['I was charged twice for one order', 'billing'],
+      ['My bill shows a fee I never agreed to', 'billing'],
+      ['这个月账单重复扣费', 'billing'],
+    ];
+    writeFileSync(path.join(dir, 'small.csv'), rows.map((r) => r.join(',')).join('\n'));
+    const out = path.join(dir, 'fewshot.json');
+    const train = spawnSync('npx', ['tsx', 'src/cli/train.ts', '--input', path.join(dir, 'small.csv'), '--text', 'text', '--label', 'label', '--out', out, '--fewshot', '--holdout', '0'], { cwd: root, encoding: 'utf8' });
+    expect(train.status, train.stderr).toBe(0);
+    expect(train.stdout).toMatch(/few-shot fewshot-[0-9a-f]+, 6 rows, 2 labels/);
+    const input = ['{"id":"a","text":"包裹丢了，快递员不理我"}', 'not json', '{"id":"b","text":"I see a double charge on my statement"}'].join('\n');
+    const classify = spawnSync('npx', ['tsx', 'src/cli/classify.ts', '--model', out], { cwd: root, encoding: 'utf8', input });
+    expect(classify.status).toBe(1); // one bad line
+    expect(classify.stderr).toMatch(/line 2: not valid JSON/);
+    const lines = classify.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string; confidence: number });
+    expect(lines.map((l) => [l.id, l.label])).toEqual([
+      ['a', 'delivery'],
+      ['b', 'billing'],
+    ]);
+    for (const l of lines) expect(l.confidence).toBeGreaterThan(0.5);
+  }, 120_000);
+});
