@@ -1,15 +1,13 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyticsSummary, type Metrics } from '../../src/db/queries/analytics';
 import { loadConfig } from '../../src/config';
-import { MIGRATIONS_DIR, queryRows } from '../../src/db/client';
+import { queryRows } from '../../src/db/client';
 import { foldRollup, openByEscalationLevel, rollupFolder, rollupPlan, wholeDays } from '../../src/db/queries/analytics-rollup';
 import { complaintDailyStats, complaints, complaintStatsDeltas } from '../../src/db/schema';
 import { STATUSES } from '../../src/shared/constants';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, migrationsBefore, type TestDatabase } from '../helpers/db';
 import { seedComplaints, type SeedComplaint } from '../helpers/seed-complaints';
 
 let database: TestDatabase;
@@ -245,13 +243,7 @@ describe('analytics rollup', () => {
   });
 
   it('migration 0017 counts the open complaints already there by escalation level', async () => {
-    // The schema as it was before 0017: the migrations folder with the journal cut there.
-    const before = mkdtempSync(path.join(os.tmpdir(), 'migrations-0016-'));
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const journalPath = path.join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.startsWith('0017')));
-    writeFileSync(journalPath, JSON.stringify(journal));
+    const before = migrationsBefore('0017');
     const old = await createTestDatabase(undefined, before);
     try {
       const seeded = randomComplaints(300, 7).map((c, i) => ({ ...c, escalationLevel: i % 4 }));

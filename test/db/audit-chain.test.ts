@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKeyId, auditKeyring, entryHash, GENESIS_HASH } from '../../src/audit/chain';
-import { MIGRATIONS_DIR, openDatabase } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
 import { bindAuditKeyring, insertAudit, verifyAuditLog } from '../../src/db/queries/audit';
 import { applyTransition, insertComplaint } from '../../src/db/queries/complaints';
 import { auditLog } from '../../src/db/schema';
-import { createTestDatabase, TEST_AUDIT_KEY, testAuditKeyring, type TestDatabase } from '../helpers/db';
+import { createTestDatabase, migrationsBefore, TEST_AUDIT_KEY, testAuditKeyring, type TestDatabase } from '../helpers/db';
 
 let database: TestDatabase;
 
@@ -98,13 +96,7 @@ describe('rotating the audit key', () => {
 
 describe('the switch-over to the keyed chain (migrations 0024, 0025)', () => {
   it('keeps the plain SHA-256 entries written before it verifying, and refuses later entries recomputed as plain SHA-256', async () => {
-    // The schema as it was before the keyed chain: the migrations folder with the journal cut at 0024.
-    const before = mkdtempSync(path.join(os.tmpdir(), 'migrations-0023-'));
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const journalPath = path.join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.startsWith('0024')));
-    writeFileSync(journalPath, JSON.stringify(journal));
+    const before = migrationsBefore('0024');
     const old = await createTestDatabase(undefined, before);
     try {
       let prevHash = GENESIS_HASH;

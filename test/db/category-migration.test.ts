@@ -1,26 +1,17 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../../src/db/client';
 import { foldRollup } from '../../src/db/queries/analytics-rollup';
 import { seedTaxonomy } from '../../src/db/queries/taxonomy';
 import { complaintDailyStats, complaints, departments, handlers, trainingExamples } from '../../src/db/schema';
 import { loadRoutingFile } from '../../src/routing/routing-file';
 import { loadTaxonomyFile } from '../../src/taxonomy/taxonomy';
-import { createTestDatabase } from '../helpers/db';
+import { createTestDatabase, migrationsBefore } from '../helpers/db';
 import { seedComplaints } from '../helpers/seed-complaints';
 
 describe('migration 0020: the old categories take the taxonomy ids', () => {
   it('complaints (with their analytics), corrections, skills and department lists move from service/account/general', async () => {
-    // The schema as it was before this issue: the migrations folder with the journal cut before 0018.
-    const before = mkdtempSync(path.join(os.tmpdir(), 'migrations-0017-'));
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const journalPath = path.join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.startsWith('0018')));
-    writeFileSync(journalPath, JSON.stringify(journal));
+    const before = migrationsBefore('0018'); // the schema before this issue's migrations
     const old = await createTestDatabase(loadRoutingFile(), before);
     try {
       const day = '2026-03-02T10:00:00.000Z';

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../../src/config';
 import { auditKeyring } from '../../src/audit/chain';
-import { openDatabase, type Database } from '../../src/db/client';
+import { MIGRATIONS_DIR, openDatabase, type Database } from '../../src/db/client';
 import { seedRouting } from '../../src/db/queries/routing';
 import { seedTaxonomy } from '../../src/db/queries/taxonomy';
 import { loadTaxonomyFile, type Taxonomy } from '../../src/taxonomy/taxonomy';
@@ -51,4 +54,21 @@ export async function createTestDatabase(routing: RoutingFile = loadRoutingFile(
       await drop();
     },
   };
+}
+
+/**
+ * The schema as it was before migration `tag` (e.g. `0017`): a copy of the migrations folder whose
+ * journal stops there, for a test that seeds data under the old schema and then migrates on. The caller
+ * removes the folder.
+ */
+export function migrationsBefore(tag: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `migrations-before-${tag}-`));
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  const journalPath = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  const cut = journal.entries.findIndex((e) => e.tag.startsWith(tag));
+  if (cut < 0) throw new Error(`no migration ${tag} in the journal`);
+  journal.entries = journal.entries.slice(0, cut);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
 }

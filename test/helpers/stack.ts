@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { buildApp, type AppDeps } from '../../src/api/app';
 import { createReplayer } from '../../src/audit/replayer';
 import { devApiTokens } from '../../src/config';
@@ -137,3 +139,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 export const auth = (role: string) => ({ authorization: `Bearer dev-${role}` });
+
+/**
+ * A fresh time-skipping test server (the pinned binary), with the search attributes the workflow writes:
+ * a test's clock then starts at the real now, whatever an earlier test skipped through.
+ */
+export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}

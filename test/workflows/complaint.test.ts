@@ -3,10 +3,10 @@ import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { actionKeyResult, claimActionKey } from '../../src/db/queries/action-keys';
 import { getComplaint } from '../../src/db/queries/complaints';
@@ -15,12 +15,11 @@ import { handlers, surveys } from '../../src/db/schema';
 import { zonedInstant } from '../../src/shared/zoned-time';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
 import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, STATUS_ATTR } from '../../src/shared/search-attributes';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { complaintWorkflow } from '../../workflows';
 import { assignUpdate, awaitCustomerUpdate, customerReplyUpdate, noteUpdate, reprioritizeUpdate, resolveUpdate, transferUpdate, withdrawUpdate, respondUpdate, statusQuery, surveyUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
+import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle, startTimeSkipping } from '../helpers/stack';
 
 let env: TestWorkflowEnvironment;
 let database: TestDatabase;
@@ -37,8 +36,7 @@ afterAll(async () => {
 // A fresh time-skipping server per test: each test's clock starts at the real now, whatever the
 // previous test skipped through.
 beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  env = await startTimeSkipping();
 }, 60_000);
 
 afterEach(async () => {

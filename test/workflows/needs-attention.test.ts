@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { classified } from '../../activities/failures';
 import { buildApp } from '../../src/api/app';
@@ -13,11 +13,10 @@ import { getComplaint } from '../../src/db/queries/complaints';
 import { listAlerts } from '../../src/db/queries/analytics';
 import { getTimeline } from '../../src/db/queries/timeline';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
 import { statusQuery, withdrawUpdate } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { activityDeps, auth, eventually, quietRuntime, TEST_ID_SECRET, TEST_SURVEY_SECRET, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
+import { activityDeps, auth, eventually, quietRuntime, TEST_ID_SECRET, TEST_SURVEY_SECRET, uniqueTaskQueue, workflowBundle, startTimeSkipping } from '../helpers/stack';
 
 // Issue 20 item 2: no complaint that got a 2xx can stay silently stuck. Processing that cannot succeed
 // parks it in needs_attention within 60 s of workflow time (the time-skipping server, no real waits),
@@ -36,8 +35,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  env = await startTimeSkipping();
 }, 60_000);
 
 afterEach(async () => {

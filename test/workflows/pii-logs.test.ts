@@ -1,14 +1,13 @@
 import { inspect } from 'node:util';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { activityDeps, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
+import { activityDeps, uniqueTaskQueue, workflowBundle, startTimeSkipping } from '../helpers/stack';
 
 // Issue 20 item 3: a failing activity's log lines printed the SQL parameters of the failed query
 // (name, email, phone, complaint text), on every retry. Every line the worker's logger receives, at
@@ -24,8 +23,7 @@ beforeAll(async () => {
   // The runtime's logger is the worker's: installed before anything creates the runtime.
   Runtime.install({ logger: new DefaultLogger('TRACE', (e) => lines.push(`${e.level} ${e.message} ${inspect(e.meta, { depth: 10 })}`)), shutdownSignals: [] });
   database = await createTestDatabase();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  env = await startTimeSkipping();
 }, 120_000);
 
 afterAll(async () => {

@@ -1,19 +1,18 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { getComplaint } from '../../src/db/queries/complaints';
 import { getTimeline } from '../../src/db/queries/timeline';
 import { handlers } from '../../src/db/schema';
 import type { BusinessCalendar } from '../../src/shared/sla-types';
 import type { ComplaintWorkflowInput } from '../../src/shared/types';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { complaintWorkflow } from '../../workflows';
 import { reopenUpdate, resolveUpdate, statusQuery } from '../../workflows/complaint.messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/stack';
+import { activityDeps, quietRuntime, uniqueTaskQueue, workflowBundle, startTimeSkipping } from '../helpers/stack';
 
 // Issue 20 item 15: a reopened complaint never goes back to a handler who is inactive or off shift;
 // it goes to the queue and is assigned afresh to someone who can take it.
@@ -31,8 +30,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } } });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  env = await startTimeSkipping();
   await database.db.update(handlers).set({ active: true, shift: null });
 }, 60_000);
 
