@@ -83,6 +83,7 @@ const envSchema = z.object({
   CHANNEL_WEBHOOK_LEGACY_SIGNATURES: bool.default(true),
   CHANNEL_INTEGRATORS: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  AGENT_VISIBILITY: z.enum(['department', 'own']).default('department'),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(100),
   CORS_ORIGINS: optionalString,
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
@@ -124,6 +125,8 @@ export interface Config {
     devTokens: boolean;
     /** Requests per minute per bearer token (per client address without one). */
     rateLimitPerMinute: number;
+    /** What agents may read: their department's complaints, or only their own. */
+    agentVisibility: 'department' | 'own';
     /** Failed authentications per minute per client address; more get 429 (valid tokens still pass). */
     failedAuthPerMinute: number;
     /** Origins allowed to call the API from a browser; empty = CORS off. */
@@ -348,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       tokens,
       devTokens: !e.API_TOKENS,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      agentVisibility: e.AGENT_VISIBILITY,
       failedAuthPerMinute: e.AUTH_FAILURES_PER_MINUTE,
       corsOrigins: parseOrigins(e.CORS_ORIGINS),
     },

@@ -13,6 +13,7 @@ import { registerMetrics } from './metrics';
 import { KnowledgeBase } from '../kb/knowledge-base';
 import { kbRoutes } from './routes/kb';
 import { AppError, errorHandler } from './errors';
+import { createAgentScope, type AgentVisibility } from './agent-scope';
 import { createComplaintLookup } from './complaint-lookup';
 import { createIntake } from './intake';
 import { registerHardening, type HardeningOptions } from './hardening';
@@ -47,6 +48,8 @@ export interface AppDeps {
   replay: HistoryRouteDeps['replay'];
   /** Rate limit and CORS (see src/api/hardening.ts). */
   hardening?: HardeningOptions;
+  /** What agents may read: their department's complaints (default) or only their own (AGENT_VISIBILITY). */
+  agentVisibility?: AgentVisibility;
   /** Inbound channels: Twilio's token checks its webhooks; per-source secrets check the others. */
   channels?: { publicBaseUrl: string; twilioAuthToken?: string; webhookSecrets: Readonly<Record<string, string>>; legacyWebhookSignatures?: boolean; integrators?: Readonly<Record<string, string>> };
 }
@@ -116,9 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const pingEngine = () => deps.temporal.connection.withDeadline(Date.now() + 2000, async () => void (await deps.temporal.workflowService.getSystemInfo({})));
 
   await app.register(healthRoutes({ pingDb, pingEngine }));
-  const lookup = createComplaintLookup(deps.database.db, engine);
+  const agents = createAgentScope(deps.database.db, deps.agentVisibility);
+  const lookup = createComplaintLookup(deps.database.db, engine, agents);
   const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret });
-  await app.register(complaintRoutes({ db: deps.database.db, intake, lookup }));
+  await app.register(complaintRoutes({ db: deps.database.db, intake, lookup, agents }));
   await app.register(actionRoutes({ db: deps.database.db, engine, lookup }));
   await app.register(attentionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));

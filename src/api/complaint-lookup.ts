@@ -3,6 +3,7 @@ import { getComplaint } from '../db/queries/complaints';
 import type { ComplaintRow } from '../db/schema';
 import { complaintWorkflowId, FINAL_STATUSES } from '../shared/constants';
 import type { Actor, ComplaintState } from '../shared/types';
+import { agentSees, type AgentScopes } from './agent-scope';
 import type { Engine } from './engine';
 import { AppError } from './errors';
 import { rowFromWorkflowInput } from './views';
@@ -14,9 +15,10 @@ const visibleTo = (row: ComplaintRow, actor: Actor): boolean => actor.role !== '
 
 /**
  * Finds a complaint: the read-model row, with the live workflow state when it is still running, or the
- * workflow's own copy while the first write is in flight. 404 for what does not exist or is not yours.
+ * workflow's own copy while the first write is in flight. 404 for what does not exist or is not yours
+ * (an integrator's own submissions; an agent's department or own complaints, see agent-scope.ts).
  */
-export function createComplaintLookup(db: Db, engine: Engine): ComplaintLookup {
+export function createComplaintLookup(db: Db, engine: Engine, agents: AgentScopes): ComplaintLookup {
   return async (id, actor) => {
     let row = await getComplaint(db, id);
     const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
@@ -25,6 +27,8 @@ export function createComplaintLookup(db: Db, engine: Engine): ComplaintLookup {
     if (live) row = (await getComplaint(db, id)) ?? row;
     const found = row ?? (live?.input ? rowFromWorkflowInput(live.input, complaintWorkflowId(id)) : undefined);
     if (!found || !visibleTo(found, actor)) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
+    const scope = await agents.of(actor);
+    if (scope && !agentSees(scope, { department: live?.department ?? found.department, assignee: live?.assignee ?? found.assignee })) throw new AppError('NOT_FOUND', `No complaint ${id}.`);
     return { row: found, live };
   };
 }

@@ -5,14 +5,20 @@ import type { ComplaintSummaryView, ComplaintView, SuggestionView } from './sche
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
-/** A read-model row as the API shows it, with the live workflow state laid over it when there is one. */
-export function summaryView(row: ListedComplaint, live?: ComplaintState): ComplaintSummaryView {
+/**
+ * A read-model row as the API shows it, with the live workflow state laid over it when there is one.
+ * Without `contact` (an agent's view of a complaint not assigned to them) the customer's name, email and
+ * phone are left out.
+ */
+export function summaryView(row: ListedComplaint, live?: ComplaintState, contact = true): ComplaintSummaryView {
   return {
     id: row.id,
     workflowId: row.workflowId,
     status: (live?.status ?? row.status) as ComplaintSummaryView['status'],
     channel: row.channel as ComplaintSummaryView['channel'],
-    customer: { id: row.customerId, name: row.customerName, email: row.customerEmail, phone: row.customerPhone, language: row.customerLanguage },
+    customer: contact
+      ? { id: row.customerId, name: row.customerName, email: row.customerEmail, phone: row.customerPhone, language: row.customerLanguage }
+      : { id: row.customerId, name: null, email: null, phone: null, language: row.customerLanguage },
     subject: row.subject,
     body: row.body,
     externalRef: row.externalRef,
@@ -45,10 +51,11 @@ export function summaryView(row: ListedComplaint, live?: ComplaintState): Compla
 }
 
 /** The full complaint: summary plus timeline, and for staff the suggestions made to its handler. */
-export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], live?: ComplaintState, suggestions?: SuggestionView[]): ComplaintView {
+export function complaintView(row: ComplaintRow, events: ComplaintEventRow[], live?: ComplaintState, suggestions?: SuggestionView[], contact = true): ComplaintView {
   return {
-    ...summaryView(row, live),
-    timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, role: e.role, data: e.data })),
+    ...summaryView(row, live, contact),
+    // A customer acts under their address (`customer:<email>`): that is contact detail too.
+    timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: contact || e.role !== 'customer' ? e.actor : 'customer', role: e.role, data: e.data })),
     ...(suggestions ? { suggestions } : {}),
   };
 }

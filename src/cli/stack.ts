@@ -115,6 +115,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     bodyLimit: config.api.bodyLimit,
     surveySecret: config.surveys.secret,
     idSecret: config.secrets.ID_SECRET,
+    agentVisibility: config.api.agentVisibility,
     replay: createReplayer(client),
     channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets, legacyWebhookSignatures: config.channels.legacyWebhookSignatures, integrators: config.channels.integrators },
     hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, failedAuthPerMinute: config.api.failedAuthPerMinute, corsOrigins: config.api.corsOrigins },

@@ -94,8 +94,8 @@ describe('Idempotency-Key on actions', () => {
     const retry = await post(id, 'transfer', 'agent', body, 't1');
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toEqual(first.json());
-    // A new action (another key) is judged as ever: the complaint is not the agent's any more.
-    expect((await post(id, 'transfer', 'agent', body, 't2')).statusCode).toBe(403);
+    // A new action (another key) is judged as ever: the complaint is in billing now, out of the agent's reach.
+    expect((await post(id, 'transfer', 'agent', body, 't2')).statusCode).toBe(404);
   });
 
   it('a reopen of a closed complaint, retried with its key, reopens once', async () => {

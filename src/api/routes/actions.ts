@@ -7,7 +7,7 @@ import { keyedUpdateId, type KeyedAction } from '../../shared/idempotency';
 import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
 import type { Actor, ComplaintState } from '../../shared/types';
 import type { Db } from '../../db/client';
-import { actionKeyResult, claimActionKey } from '../../db/queries/action-keys';
+import { actionKeyResult, claimActionKey, getActionKey } from '../../db/queries/action-keys';
 import type { ComplaintRow } from '../../db/schema';
 import { getTaxonomy } from '../../db/queries/taxonomy';
 import { hasCategory } from '../../taxonomy/taxonomy';
@@ -113,7 +113,17 @@ function fingerprint(body: unknown): string {
  * answer, and a refusal only when there is none.
  */
 function keyed(db: Db) {
-  return async (complaintId: string, action: KeyedAction, key: string, actor: Actor, body: unknown, run: (updateId: string) => Promise<ActionResult>): Promise<ActionResult> => {
+  /**
+   * The outcome this caller already got for this very request, if its first call went through. Asked
+   * before the complaint is looked up: an agent's own transfer may have taken the complaint out of what
+   * the agent may read, and the retry is still owed its answer (which names nothing but its status).
+   */
+  const answered = async (complaintId: string, action: KeyedAction, key: string | undefined, actor: Actor, body: unknown): Promise<ActionResult | undefined> => {
+    if (key === undefined) return undefined;
+    const held = await getActionKey(db, complaintId, key);
+    return held?.result && held.action === action && held.actor === actor.subject && held.fingerprint === fingerprint(body) ? (held.result as ActionResult) : undefined;
+  };
+  const run = async (complaintId: string, action: KeyedAction, key: string, actor: Actor, body: unknown, run: (updateId: string) => Promise<ActionResult>): Promise<ActionResult> => {
     const claim = { complaintId, key, action, actor: actor.subject, fingerprint: fingerprint(body) };
     const held = await claimActionKey(db, claim);
     if (held.action !== claim.action || held.actor !== claim.actor || held.fingerprint !== claim.fingerprint) {
@@ -130,6 +140,7 @@ function keyed(db: Db) {
       throw err;
     }
   };
+  return { answered, run };
 }
 
 export const actionRoutes =
@@ -145,6 +156,9 @@ export const actionRoutes =
         { onRequest: requireRoles(...a.roles), schema: { tags: ['actions'], summary: a.summary, params: idParams, headers: actionIdempotencyHeaders, body: a.body, response } },
         async (req) => {
           const actor = req.principal!;
+          const key = req.headers['idempotency-key'];
+          const done = await withKey.answered(req.params.id, a.path, key, actor, req.body);
+          if (done) return done;
           const { row, live } = await lookup(req.params.id, actor);
           const args = { ...(req.body as object), actor };
           const update = a.update as UpdateDefinition<ActionResult, [unknown]>;
@@ -155,14 +169,13 @@ export const actionRoutes =
             a.guard?.(actor, req.body, live, row);
             await a.check?.(db, req.body);
           };
-          const key = req.headers['idempotency-key'];
           if (key === undefined) {
             await checked();
             return engine.update(row.id, update, args);
           }
           // The guards run only when the action runs: a retry whose first call succeeded gets its outcome
           // even though the action has since changed what the guards see (an agent's own transfer, say).
-          return withKey(row.id, a.path, key, actor, req.body, async (updateId) => (await checked(), engine.updateOnce(row.id, updateId, update, args)));
+          return withKey.run(row.id, a.path, key, actor, req.body, async (updateId) => (await checked(), engine.updateOnce(row.id, updateId, update, args)));
         },
       );
     }
@@ -194,7 +207,7 @@ export const actionRoutes =
           return { id: row.id, status: row.assignee ? ('in_progress' as const) : ('triaged' as const) };
         };
         const key = req.headers['idempotency-key'];
-        return key === undefined ? reopen() : withKey(row.id, 'reopen', key, actor, req.body, reopen);
+        return key === undefined ? reopen() : withKey.run(row.id, 'reopen', key, actor, req.body, reopen);
       },
     );
   };

@@ -19,12 +19,14 @@ import {
   listComplaintsQuery,
 } from '../schemas/complaints';
 import { complaintView, suggestionViews, summaryView } from '../views';
+import { contactVisible, type AgentScopes } from '../agent-scope';
 import type { ComplaintLookup } from '../complaint-lookup';
 
 export interface ComplaintRouteDeps {
   db: Db;
   intake: Intake;
   lookup: ComplaintLookup;
+  agents: AgentScopes;
 }
 
 const encodeCursor = (row: Pick<ComplaintRow, 'createdAt' | 'id'>): string => Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString('base64url');
@@ -44,7 +46,7 @@ function decodeCursor(raw: string): Cursor {
 const links = (id: string) => ({ self: `/v1/complaints/${id}`, timeline: `/v1/complaints/${id}#timeline`, history: `/v1/complaints/${id}/history` });
 
 export const complaintRoutes =
-  ({ db, intake, lookup }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, intake, lookup, agents }: ComplaintRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/v1/complaints',
@@ -76,7 +78,7 @@ export const complaintRoutes =
         // Suggestions name other customers' complaints: staff see them, integrators do not.
         const staff = req.principal!.role !== 'integrator';
         const suggestions = staff ? suggestionViews(row.suggestions, await resolutionsOf(db, row.suggestions.flatMap((s) => (s.kind === 'resolution' ? [s.complaintId] : [])))) : undefined;
-        return complaintView(row, await getTimeline(db, row.id), live, suggestions);
+        return complaintView(row, await getTimeline(db, row.id), live, suggestions, contactVisible(req.principal!, live?.assignee ?? row.assignee));
       },
     );
 
@@ -99,13 +101,14 @@ export const complaintRoutes =
           createdFrom: createdFrom ? new Date(createdFrom) : undefined,
           createdTo: createdTo ? new Date(createdTo) : undefined,
           submittedBy: actor.role === 'integrator' ? actor.subject : undefined,
+          agentScope: await agents.of(actor),
         };
         if (format === 'csv') {
           return sendCsv(reply, 'complaints.csv', complaintsCsv(db, filters));
         }
         const rows = await listComplaints(db, filters, limit + 1, cursor ? decodeCursor(cursor) : undefined);
         const page = rows.slice(0, limit);
-        return { items: page.map((r) => summaryView(r)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+        return { items: page.map((r) => summaryView(r, undefined, contactVisible(actor, r.assignee))), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
       },
     );
 

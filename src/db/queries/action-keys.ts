@@ -25,6 +25,15 @@ export async function claimActionKey(db: Db, claim: ActionKeyClaim): Promise<Act
   return existing;
 }
 
+/** The claim of a key on a complaint, if any. */
+export async function getActionKey(db: Db, complaintId: string, key: string): Promise<ActionKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(actionKeys)
+    .where(and(eq(actionKeys.complaintId, complaintId), eq(actionKeys.key, key)));
+  return row;
+}
+
 /** The outcome stored under a key, once the workflow has run the action. */
 export async function actionKeyResult(db: Db, complaintId: string, key: string): Promise<ActionKeyRow['result']> {
   const [row] = await db

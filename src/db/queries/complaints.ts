@@ -193,6 +193,8 @@ export interface ComplaintFilters {
   breached?: boolean;
   needsHumanTriage?: boolean;
   submittedBy?: string;
+  /** An agent's reach: complaints assigned to them, and those of their department when it is given. */
+  agentScope?: { handlerId: string; department: string | null };
   q?: string;
   createdFrom?: Date;
   createdTo?: Date;
@@ -222,6 +224,7 @@ function filterConditions(f: ComplaintFilters): SQL[] {
     f.breached !== undefined ? eq(complaints.breached, f.breached) : undefined,
     f.needsHumanTriage !== undefined ? eq(complaints.needsHumanTriage, f.needsHumanTriage) : undefined,
     f.submittedBy !== undefined ? eq(complaints.submittedBy, f.submittedBy) : undefined,
+    f.agentScope && (f.agentScope.department === null ? eq(complaints.assignee, f.agentScope.handlerId) : or(eq(complaints.assignee, f.agentScope.handlerId), eq(complaints.department, f.agentScope.department))),
     f.createdFrom && gte(complaints.createdAt, f.createdFrom),
     f.createdTo && lte(complaints.createdAt, f.createdTo),
     f.q ? textMatch(f.q) : undefined,
