@@ -127,7 +127,7 @@ describe('learning from resolved complaints', () => {
     // Erasing the first customer: the suggestion on the second complaint no longer shows their words,
     // and the first complaint is no longer offered as similar.
     expect((await post('/v1/customers/kb-espresso-1/erasure', { reason: 'customer request' }, 'admin')).statusCode).toBe(200);
-    const after = (await get(`/v1/complaints/${second}`)).json().suggestions.find((x: { kind: string }) => x.kind === 'resolution');
+    const after = (await get(`/v1/complaints/${second}`, 'supervisor')).json().suggestions.find((x: { kind: string }) => x.kind === 'resolution');
     expect(after.resolution).toBe('[redacted]');
     expect((await get(`/v1/complaints/${second}/similar`)).json().items.map((i: { id: string }) => i.id)).not.toContain(first);
   });
