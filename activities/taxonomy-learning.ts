@@ -30,11 +30,11 @@ export interface RetrainOutcome {
 }
 
 /** Trains, judges and stores one model of a taxonomy version; the caller says how it may become active. */
-async function train(db: Db, embedder: Embedder, version: number, taxonomy: Taxonomy, createdBy: string, judge: (candidate: FewShotClassifier, heldBack: Parameters<typeof heldBackAccuracy>[1]) => Promise<{ mode: 'initial' | 'activate' | 'keep'; decision: string; previousAccuracy?: number }>) {
+async function train(db: Db, embedder: Embedder, version: number, taxonomy: Taxonomy, createdBy: string, judge: (candidateAccuracy: number | undefined, heldBack: Parameters<typeof heldBackAccuracy>[1]) => Promise<{ mode: 'initial' | 'activate' | 'keep'; decision: string; previousAccuracy?: number }>) {
   const { train: learnt, heldBack } = splitCorrections(taxonomy, await categoryCorrections(db, taxonomy.categories.map((c) => c.id)));
   const model = await trainTaxonomyClassifier(taxonomy, learnt, embedder);
   const accuracy = await heldBackAccuracy(model, heldBack);
-  const verdict = await judge(model, heldBack);
+  const verdict = await judge(accuracy, heldBack);
   const row = await storeTaxonomyModel(
     db,
     { taxonomyVersion: version, examples: taxonomyExamples(taxonomy).length, corrections: learnt.length, heldBack: heldBack.length, accuracy: accuracy ?? null, previousAccuracy: verdict.previousAccuracy ?? null, decision: verdict.decision, model: JSON.stringify(model.toJSON()), createdBy },
@@ -87,10 +87,9 @@ export function createLearningActivities({ db, embedder }: LearningDeps) {
       if (active && !req.force && fresh < req.minCorrections) {
         return { trained: false, corrections: learnt.length, heldBack: heldBack.length, decision: `${fresh} new corrections since ${active.name}, fewer than ${req.minCorrections}` };
       }
-      const r = await train(db, embedder, doc.version, doc.document, req.actor ?? 'learning-loop', async (_candidate, slice) => {
+      const r = await train(db, embedder, doc.version, doc.document, req.actor ?? 'learning-loop', async (candidate, slice) => {
         if (!active) return { mode: 'initial', decision: 'initial' };
         const previous = await heldBackAccuracy(loadFewShot(JSON.parse(active.model), embedder), slice);
-        const candidate = await heldBackAccuracy(_candidate, slice);
         return candidateWins(candidate, previous) ? { mode: 'activate', decision: `not worse than ${active.name}`, previousAccuracy: previous } : { mode: 'keep', decision: `worse than ${active.name}`, previousAccuracy: previous };
       });
       return { trained: Boolean(r.row), name: r.row?.name, active: r.row?.active, accuracy: r.accuracy ?? null, previousAccuracy: r.previousAccuracy ?? null, corrections: r.corrections, heldBack: r.heldBack, decision: r.decision };
