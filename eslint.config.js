@@ -55,6 +55,13 @@ export default tseslint.config(
         { group: ['**/activities', '**/activities/*', '@temporalio/worker', '@temporalio/activity'], message: 'The API talks to workflows through @temporalio/client and *.messages.ts only.' },
         { group: ['**/workflows/complaint', '**/workflows/index'], message: 'Import only workflows/*.messages.ts from the API.' },
       ] }],
+      // A route that needs `as never` or `as unknown as` has types that lie: a body sent to the wrong update,
+      // a reply whose schema does not say what it sends. Type the value instead (defineAction binds bodies
+      // to updates; a response schema can list several media types).
+      'no-restricted-syntax': ['error',
+        { selector: 'TSAsExpression[typeAnnotation.type="TSNeverKeyword"], TSTypeAssertion[typeAnnotation.type="TSNeverKeyword"]', message: 'No `as never` in the API: type the value (see src/api/action-route.ts).' },
+        { selector: ':matches(TSAsExpression, TSTypeAssertion)[expression.type=/^(TSAsExpression|TSTypeAssertion)$/][expression.typeAnnotation.type="TSUnknownKeyword"]', message: 'No `as unknown as` in the API: type the value (see src/api/action-route.ts).' },
+      ],
     },
   },
 );

@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import { getComplaint } from '../db/queries/complaints';
 import type { ComplaintRow } from '../db/schema';
 import { complaintWorkflowId, FINAL_STATUSES } from '../shared/constants';
+import { isOneOf } from '../shared/one-of';
 import type { Actor, ComplaintState } from '../shared/types';
 import { agentSees, type AgentScopes } from './agent-scope';
 import type { Engine } from './engine';
@@ -21,7 +22,7 @@ const visibleTo = (row: ComplaintRow, actor: Actor): boolean => actor.role !== '
 export function createComplaintLookup(db: Db, engine: Engine, agents: AgentScopes): ComplaintLookup {
   return async (id, actor) => {
     let row = await getComplaint(db, id);
-    const live = !row || !FINAL_STATUSES.includes(row.status as never) ? await engine.state(id) : undefined;
+    const live = !row || !isOneOf(FINAL_STATUSES, row.status) ? await engine.state(id) : undefined;
     // Read the row again after the query: a query waits for the workflow task in progress, whose local
     // activities write the row first, so the row read now is at least as new as the live state.
     if (live) row = (await getComplaint(db, id)) ?? row;

@@ -16,5 +16,5 @@ export function sendCsv(reply: FastifyReply, filename: string, lines: AsyncItera
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${filename}"`)
-    .send(Readable.from(lines) as never);
+    .send(Readable.from(lines));
 }

@@ -364,6 +364,9 @@ describe('the survey page', () => {
     const again = await stack.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'score=1' });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('已提交');
+    // A field sent twice is refused as invalid; the form was once read with .trim() on the list (a 500).
+    const twice = await stack.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'score=3&comment=a&comment=b' });
+    expect([twice.statusCode, twice.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const badScore = await stack.app.inject({ method: 'GET', url: path, headers: { accept: 'application/json' } });
     expect(badScore.json()).toMatchObject({ complaintId: id, status: 'answered' });
   });

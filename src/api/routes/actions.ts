@@ -1,14 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
-import type { Role } from '../../shared/constants';
-import { keyedUpdateId, type KeyedAction } from '../../shared/idempotency';
 import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
-import type { Actor, ComplaintState } from '../../shared/types';
 import type { Db } from '../../db/client';
-import { actionKeyResult, claimActionKey, getActionKey } from '../../db/queries/action-keys';
-import type { ComplaintRow } from '../../db/schema';
 import { getTaxonomy } from '../../db/queries/taxonomy';
 import { hasCategory } from '../../taxonomy/taxonomy';
 import {
@@ -26,32 +18,19 @@ import {
   withdrawUpdate,
   type ActionResult,
 } from '../../../workflows/complaint.messages';
+import { ACTION_RESPONSES, defineAction, keyedActions, withActor, type ActionRoute } from '../action-route';
 import { requireRoles } from '../auth';
 import type { ComplaintLookup } from '../complaint-lookup';
 import type { Engine } from '../engine';
 import { AppError } from '../errors';
-import { authErrors, errorResponse, idParams } from '../schemas/common';
-import { actionBodies, actionIdempotencyHeaders, actionResult, resolveBody } from '../schemas/complaints';
+import { idParams } from '../schemas/common';
+import { actionBodies, actionIdempotencyHeaders, resolveBody } from '../schemas/complaints';
 import { workflowInputFromRow } from '../views';
 
 export interface ActionRouteDeps {
   db: Db;
   engine: Engine;
   lookup: ComplaintLookup;
-}
-
-interface ActionSpec<B extends z.ZodType> {
-  path: KeyedAction;
-  summary: string;
-  roles: Role[];
-  /** Agents may act only on complaints assigned to them. */
-  agentOwn: boolean;
-  body: B;
-  update: UpdateDefinition<ActionResult, [never]>;
-  /** Extra checks on who may do what, beyond the role. */
-  guard?: (actor: Actor, body: z.infer<B>, live: ComplaintState | undefined, row: ComplaintRow) => void;
-  /** Checks of the body against stored settings (the taxonomy), before anything reaches the workflow. */
-  check?: (db: Db, body: z.infer<B>) => Promise<void>;
 }
 
 /** A category correction must name a category of the taxonomy in force (the value is not echoed back). */
@@ -62,123 +41,48 @@ async function knownCategory(db: Db, body: { category: string }): Promise<void> 
   }
 }
 
-const spec = <B extends z.ZodType>(s: ActionSpec<B>) => s as unknown as ActionSpec<z.ZodType>;
-
 /** API.md's action table: route, who may call it, and the workflow update it sends. */
-const ACTIONS = [
-  spec({ path: 'assign', summary: 'Reassign to a handler', roles: ['supervisor'], agentOwn: false, body: actionBodies.assign, update: assignUpdate as never }),
-  spec({
+const ACTIONS: readonly ActionRoute[] = [
+  defineAction({ path: 'assign', summary: 'Reassign to a handler', roles: ['supervisor'], agentOwn: false, body: actionBodies.assign, update: assignUpdate, toArgs: withActor }),
+  defineAction({
     path: 'escalate',
     summary: 'Escalate (supervisor: any level; agent: request level 1 on own complaints)',
     roles: ['supervisor', 'agent'],
     agentOwn: true,
     body: actionBodies.escalate,
-    update: escalateUpdate as never,
-    guard: (actor, body: z.infer<typeof actionBodies.escalate>, live, row) => {
+    update: escalateUpdate,
+    toArgs: withActor,
+    guard: (actor, body, live, row) => {
       const target = body.level ?? (live?.sla?.escalationLevel ?? row.escalationLevel) + 1;
       if (actor.role === 'agent' && target > 1) throw new AppError('FORBIDDEN', 'Agents may request escalation to level 1 (team lead) only.');
     },
   }),
-  spec({ path: 'priority', summary: 'Change the priority; SLA targets follow from the original start', roles: ['supervisor'], agentOwn: false, body: actionBodies.priority, update: reprioritizeUpdate as never }),
-  spec({
+  defineAction({ path: 'priority', summary: 'Change the priority; SLA targets follow from the original start', roles: ['supervisor'], agentOwn: false, body: actionBodies.priority, update: reprioritizeUpdate, toArgs: withActor }),
+  defineAction({
     path: 'category',
     summary: 'Correct or confirm the category (one of GET /v1/taxonomy; kept as a training example; re-routes when another department serves it; confirming the same category routes a complaint that needsHumanTriage)',
     roles: ['supervisor'],
     agentOwn: false,
     body: actionBodies.category,
-    update: recategorizeUpdate as never,
+    update: recategorizeUpdate,
+    toArgs: withActor,
     check: knownCategory,
   }),
-  spec({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate as never }),
-  spec({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate as never }),
-  spec({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate as never }),
-  spec({ path: 'await-customer', summary: 'Ask the customer; pauses the SLA clock', roles: ['agent'], agentOwn: true, body: actionBodies['await-customer'], update: awaitCustomerUpdate as never }),
-  spec({ path: 'customer-replies', summary: "Record the customer's reply; resumes the clock", roles: ['integrator'], agentOwn: false, body: actionBodies['customer-replies'], update: customerReplyUpdate as never }),
-  spec({ path: 'resolve', summary: 'Resolve (agent: own complaints; supervisor: any)', roles: ['agent', 'supervisor'], agentOwn: true, body: resolveBody, update: resolveUpdate as never }),
-  spec({ path: 'withdraw', summary: 'Withdraw at the customer’s request', roles: ['integrator'], agentOwn: false, body: actionBodies.withdraw, update: withdrawUpdate as never }),
+  defineAction({ path: 'transfer', summary: 'Transfer to another department', roles: ['supervisor', 'agent'], agentOwn: true, body: actionBodies.transfer, update: transferUpdate, toArgs: withActor }),
+  defineAction({ path: 'notes', summary: 'Add an internal note', roles: ['agent', 'supervisor'], agentOwn: false, body: actionBodies.notes, update: noteUpdate, toArgs: withActor }),
+  defineAction({ path: 'responses', summary: 'Respond to the customer (the first stops the first-response clock)', roles: ['agent'], agentOwn: true, body: actionBodies.responses, update: respondUpdate, toArgs: withActor }),
+  defineAction({ path: 'await-customer', summary: 'Ask the customer; pauses the SLA clock', roles: ['agent'], agentOwn: true, body: actionBodies['await-customer'], update: awaitCustomerUpdate, toArgs: withActor }),
+  defineAction({ path: 'customer-replies', summary: "Record the customer's reply; resumes the clock", roles: ['integrator'], agentOwn: false, body: actionBodies['customer-replies'], update: customerReplyUpdate, toArgs: withActor }),
+  defineAction({ path: 'resolve', summary: 'Resolve (agent: own complaints; supervisor: any)', roles: ['agent', 'supervisor'], agentOwn: true, body: resolveBody, update: resolveUpdate, toArgs: withActor }),
+  defineAction({ path: 'withdraw', summary: 'Withdraw at the customer’s request', roles: ['integrator'], agentOwn: false, body: actionBodies.withdraw, update: withdrawUpdate, toArgs: withActor }),
 ];
-
-/** A body's fingerprint: sha256 of its JSON with keys sorted, so key order does not make it "another body". */
-function fingerprint(body: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(body ?? {}))).digest('hex');
-}
-
-/**
- * An action with an idempotency key. The key is claimed first: the same key with another action, actor or
- * body is refused (422). A stored outcome is the answer; otherwise the update runs as `<action>:<key>`,
- * which Temporal answers with the first outcome while the run lasts. A refusal after that may mean the
- * first call's answer was lost and the workflow has moved on or ended: the outcome stored by then is the
- * answer, and a refusal only when there is none.
- */
-function keyed(db: Db) {
-  /**
-   * The outcome this caller already got for this very request, if its first call went through. Asked
-   * before the complaint is looked up: an agent's own transfer may have taken the complaint out of what
-   * the agent may read, and the retry is still owed its answer (which names nothing but its status).
-   */
-  const answered = async (complaintId: string, action: KeyedAction, key: string | undefined, actor: Actor, body: unknown): Promise<ActionResult | undefined> => {
-    if (key === undefined) return undefined;
-    const held = await getActionKey(db, complaintId, key);
-    return held?.result && held.action === action && held.actor === actor.subject && held.fingerprint === fingerprint(body) ? (held.result as ActionResult) : undefined;
-  };
-  const run = async (complaintId: string, action: KeyedAction, key: string, actor: Actor, body: unknown, run: (updateId: string) => Promise<ActionResult>): Promise<ActionResult> => {
-    const claim = { complaintId, key, action, actor: actor.subject, fingerprint: fingerprint(body) };
-    const held = await claimActionKey(db, claim);
-    if (held.action !== claim.action || held.actor !== claim.actor || held.fingerprint !== claim.fingerprint) {
-      const what = held.action !== claim.action ? `the action ${held.action}` : held.actor !== claim.actor ? 'another caller' : 'another body';
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', `This Idempotency-Key was used on this complaint for ${what}.`, [{ path: 'headers.idempotency-key', message: `already used for ${what}` }]);
-    }
-    if (held.result) return held.result as ActionResult;
-    try {
-      return await run(keyedUpdateId(action, key));
-    } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'INVALID_STATE') throw err;
-      const stored = await actionKeyResult(db, complaintId, key);
-      if (stored) return stored as ActionResult;
-      throw err;
-    }
-  };
-  return { answered, run };
-}
 
 export const actionRoutes =
   ({ db, engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const response = { 200: actionResult, 404: errorResponse, 409: errorResponse, 422: errorResponse, ...authErrors };
-    const withKey = keyed(db);
-
-
-    for (const a of ACTIONS) {
-      app.post(
-        `/v1/complaints/:id/${a.path}`,
-        { onRequest: requireRoles(...a.roles), schema: { tags: ['actions'], summary: a.summary, params: idParams, headers: actionIdempotencyHeaders, body: a.body, response } },
-        async (req) => {
-          const actor = req.principal!;
-          const key = req.headers['idempotency-key'];
-          const done = await withKey.answered(req.params.id, a.path, key, actor, req.body);
-          if (done) return done;
-          const { row, live } = await lookup(req.params.id, actor);
-          const args = { ...(req.body as object), actor };
-          const update = a.update as UpdateDefinition<ActionResult, [unknown]>;
-          const checked = async (): Promise<void> => {
-            if (a.agentOwn && actor.role === 'agent' && (live?.assignee ?? row.assignee) !== actor.subject) {
-              throw new AppError('FORBIDDEN', 'Agents may do this only on complaints assigned to them.');
-            }
-            a.guard?.(actor, req.body, live, row);
-            await a.check?.(db, req.body);
-          };
-          if (key === undefined) {
-            await checked();
-            return engine.update(row.id, update, args);
-          }
-          // The guards run only when the action runs: a retry whose first call succeeded gets its outcome
-          // even though the action has since changed what the guards see (an agent's own transfer, say).
-          return withKey.run(row.id, a.path, key, actor, req.body, async (updateId) => (await checked(), engine.updateOnce(row.id, updateId, update, args)));
-        },
-      );
-    }
+    const response = ACTION_RESPONSES;
+    const withKey = keyedActions(db);
+    for (const a of ACTIONS) a.register(app, { db, engine, lookup, keys: withKey });
 
     app.post(
       '/v1/complaints/:id/reopen',

@@ -20,6 +20,28 @@ export interface SurveyRouteDeps {
 }
 
 const tokenParams = z.object({ token: z.string().min(10).max(300) });
+
+/** An answer that is JSON for API clients and the HTML page for a browser (Accept: text/html, or the page's own form post). */
+const jsonOrPage = <T extends z.ZodType>(json: T) => ({ content: { 'application/json': { schema: json }, 'text/html': { schema: z.string().meta({ description: 'the survey page' }) } } });
+
+/**
+ * The page's form post as the JSON answer, before validation: the score as a number when it is digits,
+ * the comment trimmed and left out when blank, other fields dropped. A field sent twice stays a list, for
+ * the schema to refuse.
+ */
+export function answerFromForm(raw: string): Record<string, unknown> {
+  const form = new URLSearchParams(raw);
+  const field = (name: string): string | string[] | undefined => {
+    const all = form.getAll(name);
+    return all.length > 1 ? all : all[0];
+  };
+  const score = field('score');
+  const comment = field('comment');
+  return {
+    score: typeof score === 'string' && /^\d+$/.test(score) ? Number(score) : score,
+    ...(typeof comment === 'string' ? (comment.trim() ? { comment: comment.trim() } : {}) : comment === undefined ? {} : { comment }),
+  };
+}
 const QUESTION = { en: 'How satisfied are you with how we handled your complaint? (1 = very unsatisfied, 5 = very satisfied)', zh: '您对我们处理投诉的结果满意吗？（1 = 非常不满意，5 = 非常满意）' };
 
 /** Opens a survey by its signed token: its claims, its state, and the customer's language. */
@@ -42,20 +64,23 @@ export const surveyRoutes =
   ({ db, engine, secret }: SurveyRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const open = createSurveyOpener(db, secret);
-    // The HTML page posts a plain form; its fields become the JSON answer's before validation.
-    await app.register(formbody);
+    // The HTML page posts a plain form; the parser turns it into the JSON answer, which the schema then validates.
+    await app.register(formbody, { parser: answerFromForm });
     const wantsHtml = (req: FastifyRequest) => /text\/html/.test(req.headers.accept ?? '') || /urlencoded/.test(req.headers['content-type'] ?? '');
     const langOf = (l: string): 'en' | 'zh' => (l === 'zh' ? 'zh' : 'en');
     // The pages have no scripts and post only to themselves; nothing else may load or frame them.
     const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-    const html = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP);
+    const html = (reply: FastifyReply): void => void reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP);
 
     app.get(
       '/v1/surveys/:token',
-      { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: surveyView, ...publicErrors } } },
+      { schema: { tags: ['surveys'], summary: 'The survey question (public; the token is the credential)', security: [], params: tokenParams, response: { 200: jsonOrPage(surveyView), ...publicErrors } } },
       async (req, reply) => {
         const { claims, status, language } = await open(req.params.token);
-        if (wantsHtml(req)) return html(reply).send(surveyPage(claims.complaintId, langOf(language), status) as never);
+        if (wantsHtml(req)) {
+          html(reply);
+          return reply.send(surveyPage(claims.complaintId, langOf(language), status));
+        }
         return { complaintId: claims.complaintId, question: QUESTION, scale: { min: 1 as const, max: 5 as const }, status };
       },
     );
@@ -63,21 +88,22 @@ export const surveyRoutes =
     app.post(
       '/v1/surveys/:token',
       {
-        schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?} as JSON, or the page’s form', security: [], params: tokenParams, body: surveyAnswer, response: { 200: actionResult, ...publicErrors, 409: errorResponse, 503: errorResponse } },
-        preValidation: async (req) => {
-          if (!/urlencoded/.test(req.headers['content-type'] ?? '')) return;
-          const form = (req.body ?? {}) as unknown as Record<string, string | undefined>;
-          req.body = { score: /^\d+$/.test(form.score ?? '') ? Number(form.score) : form.score, ...(form.comment?.trim() ? { comment: form.comment.trim() } : {}) } as never;
-        },
+        schema: { tags: ['surveys'], summary: 'Answer the survey once: {score: 1..5, comment?} as JSON, or the page’s form', security: [], params: tokenParams, body: surveyAnswer, response: { 200: jsonOrPage(actionResult), ...publicErrors, 409: jsonOrPage(errorResponse), 503: errorResponse } },
       },
       async (req, reply) => {
         const { claims, status, language } = await open(req.params.token);
         if (status !== 'pending') {
-          if (wantsHtml(req)) return html(reply.status(409)).send(surveyPage(claims.complaintId, langOf(language), status) as never);
+          if (wantsHtml(req)) {
+            html(reply);
+            return reply.status(409).send(surveyPage(claims.complaintId, langOf(language), status));
+          }
           throw new AppError('INVALID_STATE', status === 'answered' ? 'This survey was already answered.' : 'This survey has expired.', [{ message: status }]);
         }
         const result = await engine.update(claims.complaintId, surveyUpdate, { score: req.body.score, comment: req.body.comment, nonce: claims.nonce });
-        if (wantsHtml(req)) return html(reply).send(surveyThanksPage(langOf(language)) as never);
+        if (wantsHtml(req)) {
+          html(reply);
+          return reply.send(surveyThanksPage(langOf(language)));
+        }
         return result;
       },
     );
