@@ -16,7 +16,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { installRuntime } from '../src/cli/stack';
 import { queryRows } from '../src/db/client';
+import { startHungSmtp } from '../test/helpers/loopback';
 import { quantile, round } from './load';
 import { ROOT, startBenchStack, type BenchStack } from './stack';
 
@@ -33,28 +33,6 @@ const AGENT = 'h-alice';
 const t0 = performance.now();
 const log = (line: string) => console.log(`[bench:respond ${round((performance.now() - t0) / 1000)}s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A mail host that accepts TCP connections and never sends its greeting: what a hung SMTP server looks like to a client. */
-async function startHungSmtp(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = createServer((socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    connections: () => connections,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 async function api<T>(stack: BenchStack, method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
   const res = await fetch(`${stack.baseUrl}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
