@@ -87,7 +87,10 @@ export interface PassOptions {
 export async function relayOnce(db: Db, senders: Senders, { batch = 50, concurrency = 4, retryDelay = retryDelayMs }: PassOptions = {}, channels = configuredChannels(senders)): Promise<number> {
   const due = await dueMessages(db, channels, batch);
   const byRecipient = new Map<string, number[]>();
-  for (const m of due) byRecipient.set(`${m.channel}:${m.recipient}`, [...(byRecipient.get(`${m.channel}:${m.recipient}`) ?? []), m.id]);
+  for (const m of due) {
+    const key = `${m.channel}:${m.recipient}`;
+    byRecipient.set(key, [...(byRecipient.get(key) ?? []), m.id]);
+  }
   const queues = [...byRecipient.values()];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
