@@ -4,7 +4,7 @@ import { getComplaint, type StepRef } from '../src/db/queries/complaints';
 import { assignLeastLoaded } from '../src/db/queries/routing';
 import { resolutionsOf } from '../src/db/queries/kb';
 import { handlers, type Suggestion } from '../src/db/schema';
-import { deliverStep, type Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 import type { AssignmentOutcome } from '../src/shared/types';
 import { classified } from './failures';
 import { queueTx } from './notify';
@@ -25,14 +25,15 @@ function suggestionLines(list: Suggestion[], resolutions: Map<string, { resoluti
 
 export interface AssignDeps {
   db: Db;
-  senders: Senders;
+  outbox: OutboxNudge;
 }
 
 /**
  * Tells the customer who has their complaint and the handler what they got, under the assignment's own
- * step: queued after the assignment commits, deduplicated by that step, so a retry sends nothing twice.
+ * step: queued after the assignment commits, deduplicated by that step, so a retry queues nothing twice.
+ * The relay sends them; the assignment does not wait for SMTP.
  */
-async function noticeAssignment({ db, senders }: AssignDeps, complaintId: string, seq: number, handlerId: string): Promise<void> {
+async function noticeAssignment({ db, outbox }: AssignDeps, complaintId: string, seq: number, handlerId: string): Promise<void> {
   const stored = (await getComplaint(db, complaintId))?.suggestions ?? [];
   const resolutions = await resolutionsOf(db, stored.flatMap((s) => (s.kind === 'resolution' ? [s.complaintId] : [])));
   await db.transaction(async (tx) => {
@@ -43,7 +44,7 @@ async function noticeAssignment({ db, senders }: AssignDeps, complaintId: string
     const suggestions = suggestionLines(row.suggestions, resolutions, row.language === 'zh' ? 'zh' : 'en');
     await queueTx(tx, row, { seq, template: 'assignment_notice', audience: 'assignee', vars: { category: row.category ?? '', priority: row.priority ?? '', summary: row.summary ?? '', suggestions } });
   });
-  await deliverStep(db, senders, complaintId, seq);
+  outbox.nudge();
 }
 
 export interface AssignCommand extends StepRef {

@@ -6,7 +6,7 @@ import { firstComplaintAt, recentTexts, rollingCategoryCounts, upsertAlert } fro
 import { enqueueMessages } from '../src/db/queries/notifications';
 import { alerts, departments, type AlertRow } from '../src/db/schema';
 import { CLUSTER_WINDOW_MS, SPIKE_HISTORY_DAYS } from '../src/shared/detector';
-import { deliverPrefix, type Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 import { render } from '../src/notify/templates';
 
 const DAY_MS = 86_400_000;
@@ -58,7 +58,7 @@ export async function notifySupervisors(db: Db, alert: AlertRow): Promise<number
   return db.transaction((tx) => enqueueMessages(tx, messages));
 }
 
-export function createDetectorActivities({ db, senders }: { db: Db; senders: Senders }) {
+export function createDetectorActivities({ db, outbox }: { db: Db; outbox: OutboxNudge }) {
   return {
     /** Raises a volume_spike alert per category whose last 24 hours are out of line with its baseline; returns new alert ids. */
     async detectVolumeSpikes(nowMs: number): Promise<number[]> {
@@ -122,16 +122,15 @@ export function createDetectorActivities({ db, senders }: { db: Db; senders: Sen
       return created;
     },
 
-    /** Notifies supervisors of new alerts through the outbox and sends the email; returns how many messages were queued. */
+    /** Notifies supervisors of new alerts through the outbox (the relay sends the email); returns how many messages were queued. */
     async notifyAlerts(ids: number[]): Promise<number> {
       let n = 0;
       for (const id of ids) {
         const [alert] = await db.select().from(alerts).where(eq(alerts.id, id));
         if (!alert) continue;
         n += await notifySupervisors(db, alert);
-        // After the outbox commit; a retry sends only what is still pending (same Message-ID on a resend).
-        await deliverPrefix(db, senders, `alert-${alert.id}:`);
       }
+      outbox.nudge();
       return n;
     },
   };

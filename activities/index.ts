@@ -2,7 +2,7 @@ import type { Db } from '../src/db/client';
 import type { SlaPolicy } from '../src/shared/sla-types';
 import type { TriageModels } from '../src/nlp';
 import type { Embedder } from '../src/nlp/embedding';
-import type { Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 import type { TriageRules } from '../src/triage/rules';
 import type { Taxonomy } from '../src/taxonomy/taxonomy';
 import type { KnowledgeBase } from '../src/kb/knowledge-base';
@@ -39,8 +39,11 @@ export interface ActivityDeps {
   /** Where survey links point: the API as customers reach it. */
   publicBaseUrl: string;
   unassignedEscalationMs: number;
-  /** Email (SMTP_URL), SMS and survey calls (Twilio); a channel left out keeps its messages in the outbox. */
-  senders: Senders;
+  /**
+   * The outbox relay of the worker's process (email over SMTP_URL, SMS and survey calls over Twilio).
+   * Activities only queue messages and nudge it: no step waits on a send.
+   */
+  outbox: OutboxNudge;
   /** Knowledge base: suggestions at triage, drafts learnt from well-rated resolutions. */
   kb: KnowledgeBase;
   /** Nudges waiting complaints' workflows (a Temporal client's signal, injected by the worker). */

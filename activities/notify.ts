@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../src/db/client';
 import { applyTransitionTx, getComplaint, type Tx, type StepRef } from '../src/db/queries/complaints';
 import { enqueueMessages, type OutboxMessage } from '../src/db/queries/notifications';
-import { deliverStep, type Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 import { departments, handlers, type ComplaintRow } from '../src/db/schema';
 import { render, type TemplateName } from '../src/notify/templates';
 
@@ -17,8 +17,8 @@ export interface NotifyCommand extends StepRef {
 
 export interface NotifyDeps {
   db: Db;
-  /** Email, SMS and voice senders; a channel without one keeps its messages pending in the outbox. */
-  senders: Senders;
+  /** The outbox relay of this process, nudged after a step's messages are committed; it alone sends them. */
+  outbox: OutboxNudge;
 }
 
 type Recipient = { channel: OutboxMessage['channel']; address: string; language: string | null };
@@ -76,15 +76,16 @@ export async function notifyTx(tx: Tx, cmd: NotifyCommand): Promise<number> {
   return messages.length;
 }
 
-export function createNotifyActivities({ db, senders }: NotifyDeps) {
+export function createNotifyActivities({ db, outbox }: NotifyDeps) {
   return {
     /**
-     * Queues a templated message to the customer, the handler, or an escalation level's contacts, then
-     * makes the first delivery attempt; what fails transiently is retried by the outbox relay.
+     * Queues a templated message to the customer, the handler, or an escalation level's contacts, and
+     * nudges the relay. It never sends: the step (and whoever waits on it, such as an agent's response)
+     * must not wait on SMTP or Twilio; the relay delivers, retries and gives up on bad addresses.
      */
     async notify(cmd: NotifyCommand): Promise<number> {
       const queued = await db.transaction((tx) => notifyTx(tx, cmd));
-      await deliverStep(db, senders, cmd.complaintId, cmd.seq);
+      outbox.nudge();
       return queued;
     },
   };

@@ -2,7 +2,7 @@ import type { Db } from '../src/db/client';
 import { storeActionOutcome } from '../src/db/queries/action-keys';
 import { upsertAlert } from '../src/db/queries/analytics';
 import { applyTransition, applyTransitionTx, insertComplaint, insertComplaintTx, type StepRef, type TransitionInput } from '../src/db/queries/complaints';
-import { deliverPrefix, type Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 import { complaintWorkflowId } from '../src/shared/constants';
 import { storableInput } from '../src/shared/text-safety';
 import type { ComplaintWorkflowInput } from '../src/shared/types';
@@ -11,7 +11,7 @@ import { classified } from './failures';
 
 export interface PersistDeps {
   db: Db;
-  senders: Senders;
+  outbox: OutboxNudge;
 }
 
 /** Why a complaint was parked: the step that failed and the failure's type and message (no customer data). */
@@ -26,7 +26,7 @@ export interface AttentionRequest extends StepRef {
  * Read-model writes. Each is idempotent by the workflow's step number, so Temporal may retry any of them
  * after a crash or a database outage without duplicating a row or an event.
  */
-export function createPersistActivities({ db, senders }: PersistDeps) {
+export function createPersistActivities({ db, outbox }: PersistDeps) {
   return {
     /** Writes the complaint as received, with the first timeline event. */
     async insertComplaint(input: ComplaintWorkflowInput): Promise<void> {
@@ -71,7 +71,7 @@ export function createPersistActivities({ db, senders }: PersistDeps) {
         summary: `Complaint ${req.complaintId} cannot be processed (${req.stage}: ${req.failure.type}); fix it and retry it (POST /v1/complaints/${req.complaintId}/retry)`,
       });
       await notifySupervisors(db, alert);
-      await deliverPrefix(db, senders, `alert-${alert.id}:`);
+      outbox.nudge();
     },
   };
 }

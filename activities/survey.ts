@@ -3,18 +3,18 @@ import { applyTransitionTx, type StepRef } from '../src/db/queries/complaints';
 import { answerSurvey, insertSurvey } from '../src/db/queries/surveys';
 import { createSurveyToken } from '../src/notify/survey-token';
 import { notifyTx } from './notify';
-import { deliverStep, type Senders } from '../src/notify/deliver';
+import type { OutboxNudge } from '../src/notify/deliver';
 
 export interface SurveyDeps {
   db: Db;
-  senders: Senders;
+  outbox: OutboxNudge;
   surveySecret: string;
   publicBaseUrl: string;
 }
 
-export function createSurveyActivities({ db, senders, surveySecret, publicBaseUrl }: SurveyDeps) {
+export function createSurveyActivities({ db, outbox, surveySecret, publicBaseUrl }: SurveyDeps) {
   return {
-    /** Sends the survey invitation (or its reminder) with a signed, single-use, expiring link. */
+    /** Queues the survey invitation (or its reminder) with a signed, single-use, expiring link; the relay sends it. */
     async sendSurvey(cmd: StepRef & { at: string; nonce: string; expiresAt: string; reminder: boolean }): Promise<void> {
       const token = createSurveyToken(surveySecret, cmd.complaintId, cmd.nonce, new Date(cmd.expiresAt));
       await db.transaction(async (tx) => {
@@ -29,7 +29,7 @@ export function createSurveyActivities({ db, senders, surveySecret, publicBaseUr
           vars: { link: `${publicBaseUrl}/v1/surveys/${token}` },
         });
       });
-      await deliverStep(db, senders, cmd.complaintId, cmd.seq);
+      outbox.nudge();
     },
 
     /** Stores an answer the workflow accepted, with its timeline event. */

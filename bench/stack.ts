@@ -75,11 +75,12 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv, name: string): P
 
 /**
  * The whole service as `npm start` runs it (embedded Temporal, migrated database, complaint worker,
- * HTTP API on loopback), built from src/cli/stack.ts so the bench measures what ships.
+ * HTTP API on loopback), built from src/cli/stack.ts so the bench measures what ships. `overrides` are
+ * environment variables on top of the bench's own (e.g. SMTP_URL).
  */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(overrides: Record<string, string> = {}): Promise<BenchStack> {
   const dataDir = tempDir('stack');
-  const db = await openBenchDatabase(await benchEnv(dataDir), 'stack');
+  const db = await openBenchDatabase(await benchEnv(dataDir, overrides), 'stack');
   const config = loadConfig(db.env, ROOT);
   const temporal = await startTemporal(config);
   const database = await prepareDatabase(config);

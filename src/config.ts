@@ -166,7 +166,7 @@ export interface Config {
     legacyWebhookSignatures: boolean;
     /** Channel source (sms, voice, email, a webhook source) → the integrator whose complaints they are. */
     integrators: Readonly<Record<string, string>>;
-    /** How often the outbox relay retries messages whose first delivery failed. */
+    /** How often the outbox relay sweeps for due retries and for messages other processes queued (its own process nudges it at once). */
     relayIntervalMs: number;
   };
   logLevel: Env['LOG_LEVEL'];

@@ -65,6 +65,8 @@ export async function startWorker(config: Config, address: string, database: Dat
   const [models, embedder] = await Promise.all([loadModels(), loadEmbedder(useModelFiles(process.cwd()))]);
   const connection = await connectWorker(config.temporal, address);
   const senders = createSenders(config);
+  // The only sender: steps queue their notices and nudge it, it delivers and retries with backoff.
+  const relay = startOutboxRelay(database.db, senders, { intervalMs: config.channels.relayIntervalMs, onError: (err) => console.error('outbox relay:', err instanceof Error ? err.message : err) });
   const worker = await createComplaintWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -81,7 +83,7 @@ export async function startWorker(config: Config, address: string, database: Dat
       publicBaseUrl: config.surveys.publicBaseUrl,
       unassignedEscalationMs: routing.unassignedEscalationAfter,
       wakeComplaints: wakeComplaintsWith(client),
-      senders,
+      outbox: relay,
       kb: new KnowledgeBase(database.db),
     },
     maxActivities: config.worker.maxActivities,
@@ -92,8 +94,6 @@ export async function startWorker(config: Config, address: string, database: Dat
   await ensureLearningSchedule(client, config.triage.learningIntervalMinutes, config.triage.learningMinCorrections);
   // Anchors the chain head this worker starts from, and keeps anchoring it every interval.
   await ensureAuditAnchor(client, config.audit.anchorIntervalMs);
-  // Retries what the steps' first attempts could not deliver (SMTP or Twilio down), with backoff.
-  const relay = startOutboxRelay(database.db, senders, config.channels.relayIntervalMs, (err) => console.error('outbox relay:', err instanceof Error ? err.message : err));
   // Keeps the analytics rollup's delta table short; one folder at a time across all workers.
   const folder = every(config.database.rollupFoldIntervalMs, rollupFolder(database.db, ROLLUP_VACUUM_EVERY_MS), (err) => console.error('rollup fold:', err instanceof Error ? err.message : err));
   const running = worker.run().finally(async () => {

@@ -1,8 +1,7 @@
 import type { Db } from '../db/client';
-import { claimMessage, dueMessageIds, markFailed, markSent, pendingStepMessages, scheduleRetry, type OutboxMessage } from '../db/queries/notifications';
+import { claimMessage, dueMessages, markFailed, markSent, scheduleRetry, type OutboxMessage } from '../db/queries/notifications';
 import type { NotificationRow } from '../db/schema';
 import { surveyCallTwiml } from '../channels/twiml';
-import { every } from '../lib/periodic';
 import type { Mailer } from './mailer';
 import type { SmsSender, VoiceCaller } from './twilio';
 
@@ -54,7 +53,7 @@ async function send(senders: Senders, m: NotificationRow): Promise<void> {
 }
 
 /** One attempt at one message, if this caller wins its claim. Returns the outcome. */
-export async function deliverOne(db: Db, senders: Senders, id: number): Promise<'sent' | 'retry' | 'failed' | 'skipped'> {
+export async function deliverOne(db: Db, senders: Senders, id: number, retryDelay: (attempts: number) => number = retryDelayMs): Promise<'sent' | 'retry' | 'failed' | 'skipped'> {
   const m = await claimMessage(db, id);
   if (!m || !senders[m.channel as keyof Senders]) return 'skipped';
   try {
@@ -64,34 +63,108 @@ export async function deliverOne(db: Db, senders: Senders, id: number): Promise<
       await markFailed(db, m, describe(err));
       return 'failed';
     }
-    await scheduleRetry(db, m.id, describe(err), new Date(Date.now() + retryDelayMs(m.attempts)));
+    await scheduleRetry(db, m.id, describe(err), new Date(Date.now() + retryDelay(m.attempts)));
     return 'retry';
   }
   await markSent(db, m.id);
   return 'sent';
 }
 
+export interface PassOptions {
+  /** Messages read per query. */
+  batch?: number;
+  /** Recipients served at once per channel; one recipient's messages go one after another, oldest first. */
+  concurrency?: number;
+  /** Wait before the next attempt after a transient failure, by attempts so far (default {@link retryDelayMs}). */
+  retryDelay?: (attempts: number) => number;
+}
+
 /**
- * First attempt at a step's messages, straight after the outbox commit. Never throws for a delivery
- * failure: the step is recorded, so the workflow moves on and the relay retries what is left.
+ * One attempt at every due message of `channels`, oldest first. Recipients are served `concurrency` at a
+ * time, each recipient's messages in order (the acknowledgement before the assignment notice). Returns
+ * how many messages it tried.
  */
-export async function deliverStep(db: Db, senders: Senders, complaintId: string, seq: number): Promise<void> {
-  await deliverPrefix(db, senders, `${complaintId}:${seq}:`);
+export async function relayOnce(db: Db, senders: Senders, { batch = 50, concurrency = 4, retryDelay = retryDelayMs }: PassOptions = {}, channels = configuredChannels(senders)): Promise<number> {
+  const due = await dueMessages(db, channels, batch);
+  const byRecipient = new Map<string, number[]>();
+  for (const m of due) {
+    const key = `${m.channel}:${m.recipient}`;
+    byRecipient.set(key, [...(byRecipient.get(key) ?? []), m.id]);
+  }
+  const queues = [...byRecipient.values()];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+      for (let q = queues.shift(); q; q = queues.shift()) for (const id of q) await deliverOne(db, senders, id, retryDelay);
+    }),
+  );
+  return due.length;
 }
 
-/** First attempt at every pending message whose dedupe key starts with `prefix` (one step's, one alert's). */
-export async function deliverPrefix(db: Db, senders: Senders, prefix: string): Promise<void> {
-  for (const m of await pendingStepMessages(db, prefix, configuredChannels(senders))) await deliverOne(db, senders, m.id);
+/** What a step needs of delivery: to say, once its outbox transaction has committed, that messages wait. */
+export interface OutboxNudge {
+  /** Asks for a pass soon; never waits for it, never throws. */
+  nudge(): void;
 }
 
-/** Retries what is due: the relay's one pass. Returns how many messages it tried. */
-export async function relayOnce(db: Db, senders: Senders, batch = 50): Promise<number> {
-  const ids = await dueMessageIds(db, configuredChannels(senders), batch);
-  for (const id of ids) await deliverOne(db, senders, id);
-  return ids.length;
+export interface OutboxRelay extends OutboxNudge {
+  /** Stops sweeping and waits for the passes under way (a send is bounded by its sender's timeouts). */
+  stop(): Promise<void>;
 }
 
-/** Runs {@link relayOnce} every `intervalMs` until stopped; a failed pass goes to `onError` and is tried again. */
-export function startOutboxRelay(db: Db, senders: Senders, intervalMs: number, onError: (err: unknown) => void = () => undefined): { stop(): Promise<void> } {
-  return every(intervalMs, () => relayOnce(db, senders), onError);
+export interface RelayOptions extends PassOptions {
+  /** The sweep: retries that have come due, and messages queued by other processes. */
+  intervalMs: number;
+  /** A failed pass (database down) lands here; the next nudge or sweep tries again. */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The only sender of the outbox. A step queues its messages in its own transaction and nudges the relay
+ * of its process, which starts a pass at once, so a notice normally goes out within moments of its step
+ * while nothing the step's caller waits on depends on SMTP or Twilio answering. A sweep every
+ * `intervalMs` picks up retries and what other processes queued; claims keep two relays (or two passes)
+ * from sending one message twice.
+ *
+ * Each channel has its own lane: a hung SMTP host holds back email only, never SMS or calls. A nudge while
+ * a lane's pass runs asks for one more pass after it, so nothing queued meanwhile waits for the sweep.
+ */
+export function startOutboxRelay(db: Db, senders: Senders, { intervalMs, onError = () => undefined, ...pass }: RelayOptions): OutboxRelay {
+  let stopped = false;
+  const lanes = configuredChannels(senders).map((channel) => {
+    let again = false;
+    let running: Promise<void> | undefined;
+    const loop = async (): Promise<void> => {
+      while (again && !stopped) {
+        again = false;
+        try {
+          // A full batch may leave more behind: go on until a pass finds less than a batch due.
+          while ((await relayOnce(db, senders, pass, [channel])) >= (pass.batch ?? 50) && !stopped);
+        } catch (err) {
+          onError(err);
+        }
+      }
+      // No await between the last look at `again` and this line: a nudge after it starts a new loop.
+      running = undefined;
+    };
+    return {
+      kick() {
+        again = true;
+        running ??= loop();
+      },
+      idle: () => running ?? Promise.resolve(),
+    };
+  });
+  const nudge = () => {
+    if (!stopped) for (const lane of lanes) lane.kick();
+  };
+  const timer = setInterval(nudge, intervalMs);
+  timer.unref();
+  return {
+    nudge,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all(lanes.map((l) => l.idle()));
+    },
+  };
 }

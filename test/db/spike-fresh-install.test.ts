@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectorActivities } from '../../activities/detector';
 import { alerts } from '../../src/db/schema';
-import type { Senders } from '../../src/notify/deliver';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedComplaints } from '../helpers/seed-complaints';
 
@@ -22,7 +21,7 @@ afterAll(async () => {
 
 describe('volume spikes on a fresh install', () => {
   it('raises no spike alert on the first days, and does once a week of history shows the day is out of line', async () => {
-    const detector = createDetectorActivities({ db: database.db, senders: {} as Senders });
+    const detector = createDetectorActivities({ db: database.db, outbox: { nudge: () => undefined } });
     const now = Date.parse('2026-03-11T12:00:00Z');
     const at = (ms: number) => new Date(now - ms).toISOString();
     // Day one: 12 billing and 8 delivery complaints in the ten hours since the install.

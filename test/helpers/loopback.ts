@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** A real SMTP server on loopback that keeps every message it accepts, parsed. */
-export async function startSmtp(opts: { rejectRecipient?: (to: string) => boolean } = {}) {
+/** A real SMTP server on loopback that keeps every message it accepts, parsed (on `port`, or a free one). */
+export async function startSmtp(opts: { rejectRecipient?: (to: string) => boolean; port?: number } = {}) {
   const received: Array<{ to: string[]; mail: ParsedMail }> = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -31,11 +31,41 @@ export async function startSmtp(opts: { rejectRecipient?: (to: string) => boolea
   server.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') console.error('loopback SMTP server:', err);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A hung mail host: it accepts TCP connections and never sends the SMTP greeting, so a client waits for
+ * its own timeout (ours: 15 s). `close()` drops the held connections (as a restarting host does) and frees
+ * the port, where {@link startSmtp} can then bring the mail service back.
+ */
+export async function startHungSmtp() {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    /** Connections accepted so far. */
+    connections: () => connections,
+    /** Connections held open right now (a client still waiting for the greeting). */
+    held: () => sockets.size,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

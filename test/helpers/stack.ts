@@ -18,7 +18,7 @@ import { loadTriageRules } from '../../src/triage/rules';
 import { loadTaxonomyFile } from '../../src/taxonomy/taxonomy';
 import { wakeComplaintsWith } from '../../src/temporal/signals';
 import { createComplaintWorker, WORKFLOWS_PATH } from '../../src/worker';
-import type { Senders } from '../../src/notify/deliver';
+import { startOutboxRelay, type OutboxNudge, type RelayOptions, type Senders } from '../../src/notify/deliver';
 import { createTestDatabase, type TestDatabase } from './db';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -73,11 +73,15 @@ export async function activityDeps(database: TestDatabase, slaPolicyFile?: strin
     slaPolicy: loadSlaPolicy(slaPolicyFile),
     surveySecret: TEST_SURVEY_SECRET,
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
-    // No senders: messages stay in the outbox, as on the embedded default; channel tests pass their own.
-    senders: {} as Senders,
+    // No senders, so no relay: messages stay in the outbox, as on the embedded default without SMTP_URL.
+    // Tests that deliver start a relay over their senders (startTestStack does, or call relayOnce).
+    outbox: noRelay,
     kb: new KnowledgeBase(database.db),
   };
 }
+
+/** Nothing to deliver with: a nudge has no relay to wake. */
+const noRelay: OutboxNudge = { nudge: () => undefined };
 
 export const TEST_PUBLIC_BASE_URL = 'http://complaints.test';
 
@@ -88,11 +92,12 @@ export const TEST_ID_SECRET = randomBytes(32).toString('base64url');
 
 /**
  * The whole service for one test file: its own database and task queue, a worker on the shared dev
- * server, and the HTTP app (driven through `inject`).
+ * server with its outbox relay over `senders` (none: messages stay pending), and the HTTP app (driven
+ * through `inject`). `relay` tunes the relay's sweep and backoff (a test cannot wait 30 s for a retry).
  */
 export async function startTestStack(
   name: string,
-  opts: { senders?: Senders; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger']; confidenceThreshold?: number; agentVisibility?: AppDeps['agentVisibility'] } = {},
+  opts: { senders?: Senders; relay?: Partial<Pick<RelayOptions, 'intervalMs' | 'retryDelay'>>; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger']; confidenceThreshold?: number; agentVisibility?: AppDeps['agentVisibility'] } = {},
 ): Promise<TestStack> {
   quietRuntime();
   const address = inject('temporalAddress');
@@ -101,12 +106,13 @@ export async function startTestStack(
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
+  const relay = startOutboxRelay(database.db, opts.senders ?? {}, { intervalMs: 1000, onError: (err) => console.error('outbox relay:', err), ...opts.relay });
   const worker = await createComplaintWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client), opts.confidenceThreshold)), ...(opts.senders ? { senders: opts.senders } : {}) },
+    deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client), opts.confidenceThreshold)), outbox: relay },
   });
   const running = worker.run();
   const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger, agentVisibility: opts.agentVisibility });
@@ -120,6 +126,7 @@ export async function startTestStack(
       await app.close();
       worker.shutdown();
       await running;
+      await relay.stop();
       await nativeConnection.close();
       await connection.close();
       await database.dispose();

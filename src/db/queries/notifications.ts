@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { complaintEvents, notifications, type NotificationRow } from '../schema';
 import type { Tx } from './complaints';
@@ -15,22 +15,12 @@ export interface OutboxMessage {
   data?: Record<string, unknown>;
 }
 
-/** A complaint step's messages still waiting to go out (first attempt, straight after the outbox commit). */
-export async function pendingStepMessages(db: Db, dedupePrefix: string, channels: readonly OutboxMessage['channel'][]): Promise<NotificationRow[]> {
-  if (channels.length === 0) return [];
-  return db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.status, 'pending'), inArray(notifications.channel, [...channels]), like(notifications.dedupeKey, `${dedupePrefix.replace(/[\\%_]/g, '\\$&')}%`)))
-    .orderBy(asc(notifications.id));
-}
-
 /** A claim older than this belonged to a sender that died mid-send; the relay may take the message over.
  * Every sender bounds its own waits well inside it (SMTP: 60 s at most; Twilio: 30 s). */
 export const STALE_CLAIM_MS = 2 * 60_000;
 
 /**
- * Claims a message for sending: only one sender (the step's activity or the relay, in any process) wins,
+ * Claims a message for sending: only one sender (a relay pass, in any process) wins,
  * so a message is never sent twice by two live senders.
  */
 export async function claimMessage(db: Db, id: number, now = new Date()): Promise<NotificationRow | undefined> {
@@ -43,12 +33,12 @@ export async function claimMessage(db: Db, id: number, now = new Date()): Promis
   return row;
 }
 
-/** Messages the relay should (re)try now: pending and due, or claimed by a sender that died. */
-export async function dueMessageIds(db: Db, channels: readonly OutboxMessage['channel'][], limit: number, now = new Date()): Promise<number[]> {
+/** Messages the relay should (re)try now, oldest first: pending and due, or claimed by a sender that died. */
+export async function dueMessages(db: Db, channels: readonly OutboxMessage['channel'][], limit: number, now = new Date()): Promise<Array<{ id: number; channel: string; recipient: string }>> {
   if (channels.length === 0) return [];
   const stale = new Date(now.getTime() - STALE_CLAIM_MS);
-  const rows = await db
-    .select({ id: notifications.id })
+  return db
+    .select({ id: notifications.id, channel: notifications.channel, recipient: notifications.recipient })
     .from(notifications)
     .where(
       and(
@@ -58,7 +48,6 @@ export async function dueMessageIds(db: Db, channels: readonly OutboxMessage['ch
     )
     .orderBy(asc(notifications.id))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 /** Marks a message delivered. */
