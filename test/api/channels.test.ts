@@ -48,10 +48,10 @@ function twilioPost(url: string, form: Record<string, string>, signature?: strin
 }
 
 const complaintView = async (id: string) => (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json();
-const untilStatus = (id: string, status: string) => eventually(async () => ((await complaintView(id)).status === status ? complaintView(id) : undefined), 15_000);
+const untilStatus = (id: string, status: string) => eventually(async () => ((await complaintView(id)).status === status ? complaintView(id) : undefined));
 const mailsTo = (to: string) => smtp.received.filter((m) => m.to.includes(to));
 const smsTo = (to: string) => tw.messages().filter((m) => m.To === to);
-const phoneComplaint = (phone: string) => eventually(async () => openComplaintOf(stack.database.db, { phone }), 15_000);
+const phoneComplaint = (phone: string) => eventually(async () => openComplaintOf(stack.database.db, { phone }));
 
 describe('inbound email', () => {
   it('a parsed email opens a complaint; the acknowledgement reaches the sender over SMTP in English; a redelivery opens nothing new', async () => {

@@ -18,7 +18,7 @@ async function postAndTriage(body: string, customer: Record<string, string>, sub
   return eventually(async () => {
     const c = (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${id}`, headers: auth('supervisor') })).json();
     return c.language && c.department ? c : undefined;
-  }, 15_000);
+  });
 }
 
 describe('triage through the API: the models read the complaint, the department follows', () => {

@@ -134,8 +134,12 @@ export async function startTestStack(
   };
 }
 
-/** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+/**
+ * Polls `check` until it returns a value (not undefined) or the time runs out. The default is generous
+ * because a passing check returns at once: the limit only decides how long a broken one takes to fail,
+ * and on a loaded CI machine triage's first sentence-encoder call alone has taken over 15 s.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 40_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
