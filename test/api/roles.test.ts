@@ -102,8 +102,8 @@ describe('allowed roles get through (200, or 409 when the status forbids the act
   }
 });
 
-describe('reopening a closed complaint continues it as a linked run', () => {
-  it('close via survey, reopen within 30 days: same id and workflow id, a new run, back in progress', async () => {
+describe('reopening a closed complaint within its window is an update on the same run', () => {
+  it('close via survey, reopen within 30 days: same id, same workflow run, back in progress', async () => {
     const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Staff ignored me', customer: { email: 'c@example.com' } } })).json().id;
     await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
     await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Apologised' } });
@@ -121,7 +121,7 @@ describe('reopening a closed complaint continues it as a linked run', () => {
     const types = reopened.timeline.map((t: { type: string }) => t.type);
     expect(types.indexOf('reopened')).toBeGreaterThan(types.indexOf('closed'));
     const d = await stack.client.workflow.getHandle(`complaint-${cid}`).describe();
-    expect(d.runId).not.toBe(firstRun);
+    expect(d.runId).toBe(firstRun);
     expect(d.status.name).toBe('RUNNING');
     // It is worked like any open complaint: resolvable again.
     const again = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Fixed for good' } });

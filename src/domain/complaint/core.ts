@@ -187,7 +187,7 @@ function decideOrThrow(s: ComplaintCore, c: Command): ComplaintEvent[] {
       if (s.survey?.status !== 'pending') state('no survey is pending');
       return [ev<EventOf<'survey_expired'>>({ type: 'survey_expired', data: {} })];
     case 'close':
-      return [ev<EventOf<'closed'>>({ type: 'closed', status: 'closed', data: {} })];
+      return [ev<EventOf<'closed'>>({ type: 'closed', status: 'closed', data: { reopenableUntil: new Date(c.at + s.reopenWindowMs).toISOString() } })];
   }
 }
 

@@ -86,7 +86,8 @@ export type ComplaintEvent =
   | Ev<'survey_sent', { nonce: string }>
   | Ev<'survey_answered', { nonce: string; score: number; comment?: string }>
   | Ev<'survey_expired', Record<string, never>>
-  | Ev<'closed', Record<string, never>>
+  /** `reopenableUntil`: the end of the reopen window (ISO), the instant the run ends if nobody reopens it. */
+  | Ev<'closed', { reopenableUntil: string }>
   | Ev<'tier_due', { tier: Tier }>
   | Ev<'sla_warning', { target: 'first response' | 'resolution'; dueAt: string }>
   | Ev<'sla_breached', { reason: string }>
