@@ -1,7 +1,10 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { Audience } from '../activities/notify';
-import { slaView, type ComplaintCore, type ComplaintEvent } from '../src/domain/complaint';
+import { slaView, type ComplaintCore, type ComplaintEvent, type Refusal } from '../src/domain/complaint';
+import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_ATTR } from '../src/shared/search-attributes';
+import type { ComplaintState } from '../src/shared/types';
 import type { TemplateName } from '../src/notify/templates';
 import type { ComplaintRunInput } from './complaint-legacy';
 
@@ -22,6 +25,44 @@ export const io = proxyLocalActivities<Activities>({
 });
 
 export const SURVEY_WINDOW_MS = 3 * 24 * 3600_000;
+
+/** The core's refusal as the failure the API maps: INVALID_STATE (409) naming the status, INVALID_ARGUMENT (400) naming the field. */
+export const refusalFailure = (r: Refusal): ApplicationFailure => ApplicationFailure.create({ type: r.code, message: r.message, details: [r.field ?? r.status], nonRetryable: true });
+
+/** An activity's business refusal reaches the update's caller as itself, not wrapped. */
+export const unwrap = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err) => {
+    throw err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
+  });
+
+/** What operators and the auditors' replay queries find the complaint by. */
+export function searchAttributesOf(s: ComplaintCore): SearchAttributeUpdatePair[] {
+  return [
+    { key: STATUS_ATTR, value: s.status },
+    ...(s.category ? [{ key: CATEGORY_ATTR, value: s.category }] : []),
+    ...(s.priority ? [{ key: PRIORITY_ATTR, value: s.priority }] : []),
+    ...(s.department ? [{ key: DEPARTMENT_ATTR, value: s.department }] : []),
+    { key: ASSIGNEE_ATTR, value: s.assignee ?? null },
+  ];
+}
+
+/** The live state the status query answers. */
+export function stateView(s: ComplaintCore, input: ComplaintRunInput, writtenAt: string | undefined): ComplaintState {
+  return {
+    id: input.id,
+    status: s.status,
+    category: s.category,
+    needsHumanTriage: s.needsHumanTriage ?? false,
+    department: s.department,
+    priority: s.priority,
+    assignee: s.assignee,
+    resolution: s.resolution,
+    updatedAt: writtenAt ?? input.receivedAt,
+    sla: slaView(s, Date.now()),
+    survey: s.survey && { status: s.survey.status, score: s.survey.score },
+    input,
+  };
+}
 
 /** What the effects of an event need from the shell: its input, the state, and the numbered, serial writes. */
 export interface Effects {

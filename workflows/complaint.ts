@@ -1,11 +1,10 @@
 import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, patched, setHandler, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { decide, evolve, initialState, isIn, isWorked, nextWakeAt, OPEN_STATUSES, REOPEN_WINDOW_MS, slaView, SYSTEM, type Command, type ComplaintCore, type ComplaintEvent } from '../src/domain/complaint';
+import { decide, evolve, initialState, isIn, isWorked, nextWakeAt, OPEN_STATUSES, REOPEN_WINDOW_MS, SYSTEM, type Command, type ComplaintCore, type ComplaintEvent } from '../src/domain/complaint';
 import { parseKeyedUpdateId } from '../src/shared/idempotency';
-import { ASSIGNEE_ATTR, CATEGORY_ATTR, DEPARTMENT_ATTR, PRIORITY_ATTR, STATUS_ATTR } from '../src/shared/search-attributes';
 import { storable, storableInput } from '../src/shared/text-safety';
 import type { Actor, ComplaintWorkflowInput } from '../src/shared/types';
-import { acts, effectsOf, io, SURVEY_WINDOW_MS, type Effects } from './complaint-effects';
+import { acts, effectsOf, io, refusalFailure, searchAttributesOf, stateView, SURVEY_WINDOW_MS, unwrap, type Effects } from './complaint-effects';
 import { legacyComplaintWorkflow, type ComplaintOutcome, type ComplaintRunInput as LegacyRunInput } from './complaint-legacy';
 import * as msg from './complaint.messages';
 
@@ -27,8 +26,6 @@ const SURVEY_REMINDER_MS = 24 * 3600_000;
 /** Well below Temporal's 50k-event / 50 MB limits, so replays stay fast and nothing is ever cut off. */
 const HISTORY_LIMIT = 5_000;
 const CUSTOMER: Actor = { subject: 'customer', role: 'customer' };
-
-const refuse = (type: string, message: string, detail?: string): ApplicationFailure => ApplicationFailure.create({ type, message, details: detail ? [detail] : [], nonRetryable: true });
 
 /**
  * One complaint from intake to the end of its reopen window. Versions: runs started before the pure core
@@ -79,7 +76,7 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
   /** A command the core must accept: its refusal reaches the caller as INVALID_STATE / INVALID_ARGUMENT. */
   const check = (c: Command): ComplaintEvent[] => {
     const d = decide(s, c);
-    if ('refusal' in d) throw refuse(d.refusal.code, d.refusal.message, d.refusal.field ?? d.refusal.status);
+    if ('refusal' in d) throw refusalFailure(d.refusal);
     return d.events;
   };
   const apply = async (c: Command): Promise<msg.ActionResult> => (await commit(check(c)), result());
@@ -89,41 +86,16 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     if ('events' in d) await commit(d.events);
   };
   const result = (): msg.ActionResult => ({ id: input.id, status: s.status });
-  const unwrap = <T>(p: Promise<T>): Promise<T> =>
-    p.catch((err) => {
-      // An activity's business refusal reaches the update's caller as itself, not wrapped.
-      throw err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
-    });
 
-  // ---- search attributes: written when the workflow next waits or a handler returns ----
+  // Search attributes are written when the workflow next waits or a handler returns: once per change.
   const flushSearchAttributes = (): void => {
-    if (!attributesChanged) return;
+    if (attributesChanged) upsertSearchAttributes(searchAttributesOf(s));
     attributesChanged = false;
-    upsertSearchAttributes([
-      { key: STATUS_ATTR, value: s.status },
-      ...(s.category ? [{ key: CATEGORY_ATTR, value: s.category }] : []),
-      ...(s.priority ? [{ key: PRIORITY_ATTR, value: s.priority }] : []),
-      ...(s.department ? [{ key: DEPARTMENT_ATTR, value: s.department }] : []),
-      { key: ASSIGNEE_ATTR, value: s.assignee ?? null },
-    ]);
   };
   const wait = (until: () => boolean, timeoutMs?: number): Promise<boolean> => (flushSearchAttributes(), timeoutMs === undefined ? condition(until).then(() => true) : condition(until, Math.max(1, timeoutMs)));
 
   // ---- queries, signals, updates ----
-  setHandler(msg.statusQuery, () => ({
-    id: input.id,
-    status: s.status,
-    category: s.category,
-    needsHumanTriage: s.needsHumanTriage ?? false,
-    department: s.department,
-    priority: s.priority,
-    assignee: s.assignee,
-    resolution: s.resolution,
-    updatedAt: fx.writtenAt ?? input.receivedAt,
-    sla: slaView(s, Date.now()),
-    survey: s.survey && { status: s.survey.status, score: s.survey.score },
-    input,
-  }));
+  setHandler(msg.statusQuery, () => stateView(s, input, fx.writtenAt));
   setHandler(msg.wakeSignal, () => void version++);
   setHandler(msg.releaseSignal, (r) => {
     // Only a complaint still with that handler is released; a late or repeated signal changes nothing.
