@@ -10,6 +10,14 @@ const notInWorkflows = [
   { group: ['**/src/config', '**/src/config.ts', '**/src/db/**', '**/src/api/**', '**/src/nlp/**', '**/src/sla/**'], message: 'Policy reaches a workflow as input or from an activity.' },
 ];
 
+/** The complaint's pure core: no engine, no I/O, no configuration; everything arrives as data. */
+const notInDomain = [
+  { group: ['@temporalio/*'], message: 'The domain core knows no Temporal: the workflow wires it.' },
+  { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'events', 'timers'], message: 'The domain core is pure: no Node builtins.' },
+  { group: ['natural', 'nodemailer', 'twilio', 'drizzle-orm', 'drizzle-orm/*', 'postgres', '@electric-sql/*', 'fastify', 'zod'], message: 'The domain core does no I/O.' },
+  { group: ['**/src/config', '**/src/config.ts', '**/config', '**/src/db', '**/src/db/**', '**/db/**', '**/activities', '**/activities/**', '**/workflows/**', '**/src/api/**', '**/api/**', '**/src/nlp/**', '**/src/sla/**', '**/notify/**', '**/shared/search-attributes'], message: 'The domain core takes policy and facts as arguments, never from I/O modules.' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'migrations/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -38,6 +46,12 @@ export default tseslint.config(
     rules: {
       // src/shared is imported by workflows, so it obeys the same fence.
       'no-restricted-imports': ['error', { patterns: notInWorkflows }],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: notInDomain }],
     },
   },
   {

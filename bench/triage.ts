@@ -155,7 +155,8 @@ export async function benchHistory(stack: BenchStack): Promise<HistoryFigures> {
   await api(stack, 'POST', `/v1/complaints/${created.id}/resolve`, 'dev-supervisor', { resolution: 'Reshipped with express delivery.' });
   const link = await until('survey invitation', async () => (await listMessages(stack.database.db, created.id)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]);
   await api(stack, 'POST', `/v1/surveys/${link}`, undefined, { score: 5 });
-  await handle.result();
-  const atClose = (await handle.fetchHistory()).events ?? [];
+  // The run stays alive through the reopen window after the close: count once the close has settled.
+  await until('closed', async () => ((await statusOf(stack, created.id)) === 'closed' ? true : undefined));
+  const atClose = await settledHistory(handle);
   return { complaintId: created.id, eventsAtAssigned: atAssigned.length, eventsAtClose: atClose.length, typesAtAssigned: typeCounts(atAssigned), typesAtClose: typeCounts(atClose) };
 }

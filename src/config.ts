@@ -66,6 +66,7 @@ const envSchema = z.object({
   DETECTOR_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   CHROMIUM_PATH: optionalString,
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
+  REOPEN_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SURVEY_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   ID_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
   AUDIT_KEY: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
@@ -151,6 +152,8 @@ export interface Config {
   };
   /** Closed complaints keep personal data this many days, then it is redacted. */
   retentionDays: number;
+  /** A closed complaint may be reopened this long (REOPEN_WINDOW_DAYS); its workflow run stays alive that long. */
+  reopenWindowMs: number;
   /** The early-warning detector runs this often (a Temporal Schedule). */
   detectorIntervalMinutes: number;
   /** The browser the dashboard's browser test drives (Debian's chromium by default). */
@@ -364,6 +367,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     audit: { key: secrets.values.AUDIT_KEY, previousKeys: parsePreviousKeys(e.AUDIT_PREVIOUS_KEYS), anchorIntervalMs: e.AUDIT_ANCHOR_INTERVAL_MINUTES * 60_000 },
     logLevel: e.LOG_LEVEL,
     retentionDays: e.RETENTION_DAYS,
+    reopenWindowMs: e.REOPEN_WINDOW_DAYS * 24 * 3600 * 1000,
     detectorIntervalMinutes: e.DETECTOR_INTERVAL_MINUTES,
     chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Priority } from '../src/shared/constants';
 import type { Actor, ComplaintState } from '../src/shared/types';
 
 /*
@@ -36,7 +37,7 @@ export interface EscalateArgs extends ByActor {
   level?: number;
 }
 export interface ReprioritizeArgs extends ByActor {
-  priority: 'P1' | 'P2' | 'P3' | 'P4';
+  priority: Priority;
   reason: string;
 }
 export interface RecategorizeArgs extends ByActor {

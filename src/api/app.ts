@@ -44,6 +44,8 @@ export interface AppDeps {
   surveySecret: string;
   /** Keys the derivation of complaint ids from idempotency keys and channel references (ID_SECRET). */
   idSecret: string;
+  /** How long a closed complaint may be reopened (REOPEN_WINDOW_DAYS); travels into each new workflow. Default 30 days. */
+  reopenWindowMs?: number;
   /** Replays workflow histories against the current code (see src/audit/replay.ts). */
   replay: HistoryRouteDeps['replay'];
   /** Rate limit and CORS (see src/api/hardening.ts). */
@@ -121,9 +123,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes({ pingDb, pingEngine }));
   const agents = createAgentScope(deps.database.db, deps.agentVisibility);
   const lookup = createComplaintLookup(deps.database.db, engine, agents);
-  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret });
+  const intake = createIntake({ db: deps.database.db, engine, pingDb, complaintsAccepted, idSecret: deps.idSecret, reopenWindowMs: deps.reopenWindowMs });
   await app.register(complaintRoutes({ db: deps.database.db, intake, lookup, agents }));
-  await app.register(actionRoutes({ db: deps.database.db, engine, lookup }));
+  await app.register(actionRoutes({ db: deps.database.db, engine, lookup, reopenWindowMs: deps.reopenWindowMs }));
   await app.register(attentionRoutes({ engine, lookup }));
   await app.register(surveyRoutes({ db: deps.database.db, engine, secret: deps.surveySecret }));
   const channels = deps.channels ?? { publicBaseUrl: 'http://localhost', webhookSecrets: {} };

@@ -17,6 +17,8 @@ export interface IntakeDeps {
   complaintsAccepted: { inc(labels: { channel: string; outcome: string }): void };
   /** Keys the derivation of complaint ids (ID_SECRET). */
   idSecret: string;
+  /** REOPEN_WINDOW_DAYS: the workflow keeps a closed complaint reopenable this long. */
+  reopenWindowMs?: number;
 }
 
 export interface IntakeResult {
@@ -27,8 +29,9 @@ export interface IntakeResult {
   workflowId: string;
 }
 
-function workflowInput(id: string, body: CreateComplaintBody, actor: Actor, requestHash: string | undefined): ComplaintWorkflowInput {
+function workflowInput(id: string, body: CreateComplaintBody, actor: Actor, requestHash: string | undefined, reopenWindowMs: number | undefined): ComplaintWorkflowInput {
   return {
+    ...(reopenWindowMs === undefined ? {} : { reopenWindowMs }),
     requestHash,
     id,
     channel: body.channel,
@@ -97,7 +100,7 @@ export function unprocessable(body: CreateComplaintBody): ErrorDetail[] {
  * derived from the idempotency key or the channel's own message id, so a redelivered message finds the
  * complaint it already opened instead of opening a second one.
  */
-export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret }: IntakeDeps) {
+export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret, reopenWindowMs }: IntakeDeps) {
   return async function submit(given: CreateComplaintBody, actor: Actor, idempotencyKey?: string): Promise<IntakeResult> {
     const body = withinLimits(given);
     const problems = unprocessable(body);
@@ -109,7 +112,7 @@ export function createIntake({ db, engine, pingDb, complaintsAccepted, idSecret 
       throw new AppError('DATABASE_UNAVAILABLE', undefined, [], RETRY_AFTER_UNAVAILABLE);
     }
     const requestHash = idempotencyKey ? hashRequest(idSecret, body) : undefined;
-    const created = await engine.start(workflowInput(id, body, actor, requestHash));
+    const created = await engine.start(workflowInput(id, body, actor, requestHash, reopenWindowMs));
     if (created) {
       complaintsAccepted.inc({ channel: body.channel, outcome: 'created' });
       return { id, created, status: 'received', workflowId: complaintWorkflowId(id) };

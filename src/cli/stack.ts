@@ -116,6 +116,7 @@ export async function startApi(config: Config, database: Database, client: Clien
     surveySecret: config.surveys.secret,
     idSecret: config.secrets.ID_SECRET,
     agentVisibility: config.api.agentVisibility,
+    reopenWindowMs: config.reopenWindowMs,
     replay: createReplayer(client),
     channels: { publicBaseUrl: config.surveys.publicBaseUrl, twilioAuthToken: config.twilio?.authToken, webhookSecrets: config.channels.webhookSecrets, legacyWebhookSignatures: config.channels.legacyWebhookSignatures, integrators: config.channels.integrators },
     hardening: { rateLimitPerMinute: config.api.rateLimitPerMinute, failedAuthPerMinute: config.api.failedAuthPerMinute, corsOrigins: config.api.corsOrigins },

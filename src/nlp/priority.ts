@@ -1,5 +1,6 @@
 /** Priorities, P1 most urgent. */
-export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+import type { Priority } from '../domain/complaint/vocabulary';
+export type { Priority };
 
 /** A rule that lifts priority when any of its terms appears in the text. */
 export interface TermRule {

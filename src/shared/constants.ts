@@ -13,29 +13,15 @@ export const complaintWorkflowId = (id: string): string => `${WORKFLOW_ID_PREFIX
 export const CHANNELS = ['web', 'app', 'email', 'sms', 'voice', 'wechat', 'weibo', 'phone', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const STATUSES = [
-  'received',
-  'triaged',
-  'assigned',
-  'in_progress',
-  'pending_customer',
-  'resolved',
-  'closed',
-  'withdrawn',
-  // Processing failed in a way retrying cannot mend (text the database refuses, a step that keeps
-  // failing): parked for a supervisor, who fixes and retries it (or the customer withdraws it).
-  'needs_attention',
-] as const;
-export type ComplaintStatus = (typeof STATUSES)[number];
+// The complaint's vocabulary lives in src/domain/complaint; re-exported here for the modules that import it from src/shared.
+export { STATUSES, PRIORITIES, type ComplaintStatus, type Priority } from '../domain/complaint/vocabulary';
+import { FINISHED_STATUSES, WORKED_STATUSES, type ComplaintStatus } from '../domain/complaint/vocabulary';
 
 /** Statuses in which a handler is working the complaint: they count towards the handler's load. */
-export const OPEN_ASSIGNED_STATUSES: readonly ComplaintStatus[] = ['assigned', 'in_progress', 'pending_customer'];
+export const OPEN_ASSIGNED_STATUSES: readonly ComplaintStatus[] = WORKED_STATUSES;
 
 /** Statuses from which nothing more happens until a reopen. */
-export const FINAL_STATUSES: readonly ComplaintStatus[] = ['closed', 'withdrawn'];
-
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+export const FINAL_STATUSES: readonly ComplaintStatus[] = FINISHED_STATUSES;
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

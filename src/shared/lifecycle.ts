@@ -1,36 +1,17 @@
-import type { ComplaintStatus } from './constants';
+import { isAllowed as allowedByTable, TRANSITIONS, type PersonCommandType } from '../domain/complaint/transitions';
+import type { ComplaintStatus } from '../domain/complaint/vocabulary';
 
 /**
- * The complaint state machine: which action is allowed from which status. The workflow's update
- * validators consult it, so an illegal action is refused before anything reaches the history.
+ * Which action is allowed from which status, as the frozen legacy workflow (workflows/complaint-legacy.ts)
+ * and the API tests ask it: a view of the transition table in src/domain/complaint/transitions.ts, the
+ * one place the state machine is declared.
  */
-export const ACTIONS = ['assign', 'escalate', 'reprioritize', 'recategorize', 'transfer', 'note', 'respond', 'awaitCustomer', 'customerReply', 'resolve', 'reopen', 'withdraw', 'survey', 'retry'] as const;
-export type Action = (typeof ACTIONS)[number];
+export const ACTIONS = (Object.keys(TRANSITIONS) as Array<keyof typeof TRANSITIONS>).filter((c): c is PersonCommandType => TRANSITIONS[c].by === 'person');
+export type Action = PersonCommandType;
 
-const OPEN: readonly ComplaintStatus[] = ['triaged', 'assigned', 'in_progress', 'pending_customer'];
-const WORKED: readonly ComplaintStatus[] = ['assigned', 'in_progress', 'pending_customer'];
-
-export const ALLOWED_FROM: Readonly<Record<Action, readonly ComplaintStatus[]>> = {
-  assign: OPEN,
-  escalate: OPEN,
-  reprioritize: OPEN,
-  recategorize: OPEN,
-  transfer: OPEN,
-  note: [...OPEN, 'resolved'],
-  respond: WORKED,
-  awaitCustomer: ['assigned', 'in_progress'],
-  customerReply: [...OPEN, 'resolved'],
-  resolve: OPEN,
-  // A closed complaint whose workflow has ended is reopened by a continuation run (see the API).
-  reopen: ['resolved', 'closed'],
-  withdraw: ['received', 'needs_attention', ...OPEN],
-  survey: ['resolved'],
-  // A complaint whose processing failed for good runs again once a supervisor has looked at it.
-  retry: ['needs_attention'],
-};
+export const ALLOWED_FROM: Readonly<Record<Action, readonly ComplaintStatus[]>> = Object.fromEntries(ACTIONS.map((a): [Action, readonly ComplaintStatus[]] => [a, TRANSITIONS[a].from])) as Record<Action, readonly ComplaintStatus[]>;
 
 /** Whether `action` may run while the complaint is `status`. */
-export const isAllowed = (action: Action, status: ComplaintStatus): boolean => ALLOWED_FROM[action].includes(status);
+export const isAllowed = (action: Action, status: ComplaintStatus): boolean => allowedByTable(action, status);
 
-/** How long after closing a complaint may still be reopened. */
-export const REOPEN_WINDOW_MS = 30 * 24 * 3600 * 1000;
+export { REOPEN_WINDOW_MS } from '../domain/complaint/vocabulary';

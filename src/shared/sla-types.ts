@@ -4,7 +4,10 @@
  * may hold no functions, Maps, Dates or class instances.
  */
 
-export type SlaPriority = 'P1' | 'P2' | 'P3' | 'P4';
+import type { Priority } from '../domain/complaint/vocabulary';
+
+/** The SLA's priorities are the complaint's. */
+export type SlaPriority = Priority;
 
 /** A working interval within one local day, in minutes after local midnight: `[540, 1080]` is 09:00–18:00. */
 export type WorkingInterval = readonly [startMinute: number, endMinute: number];

@@ -37,6 +37,11 @@ export interface ComplaintWorkflowInput {
    * carry the same request (src/api/intake.ts). Keyed, so it reveals nothing of the text.
    */
   requestHash?: string;
+  /**
+   * How long after closing the complaint may be reopened (REOPEN_WINDOW_DAYS): its run stays alive that
+   * long, so a reopen is an update on the same run. Absent (runs started before): 30 days.
+   */
+  reopenWindowMs?: number;
 }
 
 export interface TriageOutcome {

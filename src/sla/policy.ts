@@ -8,11 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PRIORITIES } from '../domain/complaint/vocabulary';
 import { hasWorkingTime } from '../shared/business-time';
 import type { BusinessCalendar, CalendarException, SlaDuration, SlaPolicy, SlaPriority, SlaTargets, WorkingInterval } from '../shared/sla-types';
 import { isValidTimeZone } from '../shared/zoned-time';
 
-export const SLA_PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly SlaPriority[];
+/** The complaint's priorities (src/domain/complaint), each with targets in the policy. */
+export const SLA_PRIORITIES: readonly SlaPriority[] = PRIORITIES;
 
 /** The shipped sample, resolved from this module so it is found from any working directory. */
 export const DEFAULT_SLA_POLICY_FILE = fileURLToPath(new URL('../defaults/sla-policy.yml', import.meta.url));

@@ -78,7 +78,7 @@ describe('Idempotency-Key on actions', () => {
     expect(first.json()).toEqual({ id, status: 'resolved' });
     const link = await eventually(async () => (await listMessages(stack.database.db, id)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]);
     await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 5 } });
-    expect((await ended(id)).status).toBe('closed');
+    await until(id, 'closed');
     const retry = await post(id, 'resolve', 'supervisor', { resolution: 'Apologised and refunded' }, 'r1');
     expect(retry.statusCode, retry.body).toBe(200);
     expect(retry.json()).toEqual({ id, status: 'resolved' });
@@ -103,7 +103,6 @@ describe('Idempotency-Key on actions', () => {
     await post(id, 'resolve', 'supervisor', { resolution: 'done' });
     const link = await eventually(async () => (await listMessages(stack.database.db, id)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]);
     await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 5 } });
-    await ended(id);
     await until(id, 'closed');
     const first = await post(id, 'reopen', 'supervisor', { reason: 'not fixed' }, 'o1');
     expect(first.statusCode, first.body).toBe(200);

@@ -1,4 +1,6 @@
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complaintEvents } from '../../src/db/schema';
 import { ROLES } from '../../src/shared/constants';
 import { listMessages } from '../../src/db/queries/notifications';
 import { auth, eventually, startTestStack, type TestStack } from '../helpers/stack';
@@ -102,8 +104,8 @@ describe('allowed roles get through (200, or 409 when the status forbids the act
   }
 });
 
-describe('reopening a closed complaint continues it as a linked run', () => {
-  it('close via survey, reopen within 30 days: same id and workflow id, a new run, back in progress', async () => {
+describe('reopening a closed complaint within its window is an update on the same run', () => {
+  it('close via survey, reopen within 30 days: same id, same workflow run, back in progress', async () => {
     const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Staff ignored me', customer: { email: 'c@example.com' } } })).json().id;
     await eventually(async () => ((await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json().status === 'assigned' ? true : undefined));
     await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Apologised' } });
@@ -121,11 +123,43 @@ describe('reopening a closed complaint continues it as a linked run', () => {
     const types = reopened.timeline.map((t: { type: string }) => t.type);
     expect(types.indexOf('reopened')).toBeGreaterThan(types.indexOf('closed'));
     const d = await stack.client.workflow.getHandle(`complaint-${cid}`).describe();
-    expect(d.runId).not.toBe(firstRun);
+    expect(d.runId).toBe(firstRun);
     expect(d.status.name).toBe('RUNNING');
     // It is worked like any open complaint: resolvable again.
     const again = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Fixed for good' } });
     expect(again.json()).toEqual({ id: cid, status: 'resolved' });
+  });
+
+  it('a complaint closed before the core (its run ended at close) is still reopened by a new, linked run', async () => {
+    const cid = (await stack.app.inject({ method: 'POST', url: '/v1/complaints', headers: auth('integrator'), payload: { channel: 'web', body: 'Staff ignored me again', customer: { email: 'c@example.com' } } })).json().id;
+    const get = async () => (await stack.app.inject({ method: 'GET', url: `/v1/complaints/${cid}`, headers: auth('supervisor') })).json();
+    await eventually(async () => ((await get()).status === 'assigned' ? true : undefined));
+    await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/resolve`, headers: auth('supervisor'), payload: { resolution: 'Apologised' } });
+    const link = await eventually(async () => (await listMessages(stack.database.db, cid)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]);
+    await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 3 } });
+    await eventually(async () => ((await get()).status === 'closed' ? true : undefined));
+    // What a complaint closed under the legacy workflow looks like: its run has ended, and its closed event
+    // names no reopen window (the erasure's sanctioned write to the append-only timeline strips it here).
+    const handle = stack.client.workflow.getHandle(`complaint-${cid}`);
+    await handle.terminate('closed under the legacy workflow');
+    const firstRun = (await handle.describe()).runId;
+    await stack.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local app.erasure = 'on'`);
+      await tx.update(complaintEvents).set({ data: sql`${complaintEvents.data} - 'reopenableUntil'` }).where(and(eq(complaintEvents.complaintId, cid), eq(complaintEvents.type, 'closed')));
+    });
+
+    const r = await stack.app.inject({ method: 'POST', url: `/v1/complaints/${cid}/reopen`, headers: auth('integrator'), payload: { reason: 'It happened again' } });
+    expect(r.statusCode, r.body).toBe(200);
+    const reopened = await eventually(async () => {
+      const c = await get();
+      return c.status === 'in_progress' ? c : undefined;
+    });
+    const types = reopened.timeline.map((t: { type: string }) => t.type);
+    expect(types.filter((t: string) => t === 'reopened')).toHaveLength(1);
+    expect(types.indexOf('reopened')).toBeGreaterThan(types.indexOf('closed'));
+    const d = await stack.client.workflow.getHandle(`complaint-${cid}`).describe();
+    expect(d.runId).not.toBe(firstRun);
+    expect(d.status.name).toBe('RUNNING');
   });
 });
 

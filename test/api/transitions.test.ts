@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listMessages } from '../../src/db/queries/notifications';
+import { getTimeline } from '../../src/db/queries/timeline';
 import { handlers } from '../../src/db/schema';
 import type { ComplaintStatus } from '../../src/shared/constants';
 import { isAllowed, type Action } from '../../src/shared/lifecycle';
@@ -57,8 +58,9 @@ async function complaintIn(status: ComplaintStatus): Promise<string> {
   const link = status === 'resolved' || status === 'closed' ? await eventually(async () => (await listMessages(stack.database.db, id)).find((m) => m.template === 'survey_invitation')?.body.match(/\/v1\/surveys\/(\S+)/)?.[1]) : undefined;
   if (status === 'closed') {
     await stack.app.inject({ method: 'POST', url: `/v1/surveys/${link}`, payload: { score: 5 } });
-    // The run's last step (a knowledge-base draft from the well-rated resolution) comes after 'closed'.
-    await stack.client.workflow.getHandle(`complaint-${id}`).result();
+    // The last step (a knowledge-base draft from the well-rated resolution) comes after 'closed'; the run
+    // itself stays alive through the reopen window.
+    await eventually(async () => ((await getTimeline(stack.database.db, id)).some((e) => e.type === 'kb_draft') ? true : undefined));
   }
   await until(id, status);
   return id;

@@ -97,7 +97,7 @@ export const TEST_ID_SECRET = randomBytes(32).toString('base64url');
  */
 export async function startTestStack(
   name: string,
-  opts: { senders?: Senders; relay?: Partial<Pick<RelayOptions, 'intervalMs' | 'retryDelay'>>; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger']; confidenceThreshold?: number; agentVisibility?: AppDeps['agentVisibility'] } = {},
+  opts: { senders?: Senders; relay?: Partial<Pick<RelayOptions, 'intervalMs' | 'retryDelay'>>; channels?: AppDeps['channels']; hardening?: AppDeps['hardening']; logger?: AppDeps['logger']; confidenceThreshold?: number; agentVisibility?: AppDeps['agentVisibility']; reopenWindowMs?: number } = {},
 ): Promise<TestStack> {
   quietRuntime();
   const address = inject('temporalAddress');
@@ -115,7 +115,7 @@ export async function startTestStack(
     deps: { ...(await activityDeps(database, undefined, wakeComplaintsWith(client), opts.confidenceThreshold)), outbox: relay },
   });
   const running = worker.run();
-  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger, agentVisibility: opts.agentVisibility });
+  const app = await buildApp({ database, temporal: client, tokens: devApiTokens(), taskQueue, bodyLimit: 1024 * 1024, surveySecret: TEST_SURVEY_SECRET, idSecret: TEST_ID_SECRET, replay: createReplayer(client), channels: opts.channels, hardening: opts.hardening, logger: opts.logger, agentVisibility: opts.agentVisibility, reopenWindowMs: opts.reopenWindowMs });
   return {
     app,
     client,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { REOPEN_WINDOW_MS } from '../../shared/lifecycle';
+import { REOPEN_WINDOW_MS } from '../../domain/complaint/vocabulary';
 import type { Db } from '../../db/client';
+import { reopenableUntil } from '../../db/queries/timeline';
 import { getTaxonomy } from '../../db/queries/taxonomy';
 import { hasCategory } from '../../taxonomy/taxonomy';
 import {
@@ -31,6 +32,8 @@ export interface ActionRouteDeps {
   db: Db;
   engine: Engine;
   lookup: ComplaintLookup;
+  /** REOPEN_WINDOW_DAYS, for complaints closed before their runs carried the window themselves. */
+  reopenWindowMs?: number;
 }
 
 /** A category correction must name a category of the taxonomy in force (the value is not echoed back). */
@@ -78,7 +81,7 @@ const ACTIONS: readonly ActionRoute[] = [
 ];
 
 export const actionRoutes =
-  ({ db, engine, lookup }: ActionRouteDeps): FastifyPluginAsyncZod =>
+  ({ db, engine, lookup, reopenWindowMs = REOPEN_WINDOW_MS }: ActionRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const response = ACTION_RESPONSES;
     const withKey = keyedActions(db);
@@ -88,7 +91,7 @@ export const actionRoutes =
       '/v1/complaints/:id/reopen',
       {
         onRequest: requireRoles('supervisor', 'integrator'),
-        schema: { tags: ['actions'], summary: 'Reopen (within 30 days of closing)', params: idParams, headers: actionIdempotencyHeaders, body: actionBodies.reopen, response },
+        schema: { tags: ['actions'], summary: 'Reopen (within the reopen window after closing, 30 days unless configured)', params: idParams, headers: actionIdempotencyHeaders, body: actionBodies.reopen, response },
       },
       async (req) => {
         const actor = req.principal!;
@@ -96,10 +99,17 @@ export const actionRoutes =
         const reopen = async (updateId?: string): Promise<ActionResult> => {
           const send = () => (updateId ? engine.updateOnce(row.id, updateId, reopenUpdate, { reason: req.body.reason, actor }) : engine.update(row.id, reopenUpdate, { reason: req.body.reason, actor }));
           if (live || row.status !== 'closed') return send();
-          // The workflow of a closed complaint has ended: reopening continues it as a new, linked run.
-          if (!row.closedAt || Date.now() - row.closedAt.getTime() > REOPEN_WINDOW_MS) {
-            throw new AppError('INVALID_STATE', 'Closed more than 30 days ago: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
+          // Closed since the pure core ('lifecycle-core'): the run stays alive until the end of the reopen
+          // window its closed event names, and takes the reopen as an update on the same run; after that the
+          // run has ended, and the complaint is not reopened.
+          const until = await reopenableUntil(db, row.id);
+          const windowEnd = until ?? (row.closedAt ? row.closedAt.getTime() + reopenWindowMs : undefined);
+          if (windowEnd === undefined || Date.now() > windowEnd) {
+            throw new AppError('INVALID_STATE', 'The reopen window has passed: submit a new complaint instead.', [{ message: 'reopen window passed', status: row.status }]);
           }
+          if (until !== undefined) return send();
+          // Closed before the core: that workflow has ended; reopening continues it as a new, linked run (the
+          // frozen legacy workflow rebuilds it from the read model).
           const input = workflowInputFromRow(row);
           let started = await engine.startReopen(input, req.body.reason, actor, updateId);
           if (!started) {

@@ -8,6 +8,7 @@ import { emptyMessagingTwiml, greetingTwiml, notHeardTwiml, recordedTwiml, surve
 import type { Db } from '../../db/client';
 import { getComplaint, openComplaintOf } from '../../db/queries/complaints';
 import { pendingSurveyOf } from '../../db/queries/surveys';
+import { REPLYABLE_STATUSES } from '../../domain/complaint/vocabulary';
 import type { Channel } from '../../shared/constants';
 import type { Actor } from '../../shared/types';
 import { customerReplyUpdate, surveyUpdate } from '../../../workflows/complaint.messages';
@@ -45,7 +46,7 @@ declare module 'fastify' {
   }
 }
 
-const REPLYABLE = new Set(['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved']);
+const REPLYABLE = new Set<string>(REPLYABLE_STATUSES);
 /** Who may add a customer reply by email: the integrator that submitted the complaint, or an admin. */
 const mayThreadInto = (submittedBy: string, actor: Actor): boolean => actor.role === 'admin' || submittedBy === actor.subject;
 const customerActor = (contact: string): Actor => ({ subject: `customer:${contact}`, role: 'customer' });

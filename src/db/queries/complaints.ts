@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { REPLYABLE_STATUSES } from '../../domain/complaint/vocabulary';
 import { OPEN_ASSIGNED_STATUSES, type ComplaintStatus } from '../../shared/constants';
 import type { Actor, ComplaintWorkflowInput, SlaView } from '../../shared/types';
 import { queryRows, type Db } from '../client';
@@ -270,7 +271,7 @@ function listedFromJson(json: Record<string, unknown>): ListedComplaint {
 }
 
 /** Still in the customer's hands: a reply or a survey answer from them belongs to this complaint. */
-const REPLYABLE = ['received', 'triaged', 'assigned', 'in_progress', 'pending_customer', 'resolved'] as const;
+const REPLYABLE = REPLYABLE_STATUSES;
 
 /**
  * The customer's most recent complaint that is not closed, found by their phone number or email address:

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { FINISHED_STATUSES } from '../../domain/complaint/vocabulary';
 import type { Db } from '../client';
 import { complaintEvents, complaints, kbArticles, notifications } from '../schema';
 import { appendAudit } from './audit';
@@ -49,7 +50,7 @@ export async function applyRetention(db: Db, closedBefore: Date, batch = 500): P
     const rows = await tx
       .select({ id: complaints.id })
       .from(complaints)
-      .where(and(inArray(complaints.status, ['closed', 'withdrawn']), lt(complaints.closedAt, closedBefore), isNull(complaints.erasedAt)))
+      .where(and(inArray(complaints.status, FINISHED_STATUSES), lt(complaints.closedAt, closedBefore), isNull(complaints.erasedAt)))
       .limit(batch);
     const ids = rows.map((r) => r.id);
     const at = new Date();
