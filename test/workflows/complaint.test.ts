@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { tmpdir } from 'node:os';
@@ -75,19 +76,17 @@ async function start(taskQueue: string, i: ComplaintWorkflowInput, until = 'assi
 
 /** Polls the status query until it reads `status`; generous because CI runs two suites' workers on two cores. */
 async function waitForStatus(handle: WorkflowHandle<typeof complaintWorkflow>, status: string): Promise<void> {
-  for (let t = 0; t < 400 && (await handle.query(statusQuery)).status !== status; t++) await new Promise((r) => setTimeout(r, 25));
+  await eventually(async () => ((await handle.query(statusQuery)).status === status ? true : undefined), undefined, 25);
 }
 
 const events = async (id: string) => getTimeline(database.db, id);
 
 /** Timeline events of a type, once at least `n` are there: the read model trails the workflow by moments. */
 async function eventsOfType(id: string, type: string, n = 1) {
-  for (let t = 0; t < 200; t++) {
+  return eventually(async () => {
     const found = (await events(id)).filter((e) => e.type === type);
-    if (found.length >= n) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`fewer than ${n} "${type}" events for ${id}`);
+    return found.length >= n ? found : undefined;
+  }, undefined, 25);
 }
 
 /**
@@ -456,10 +455,8 @@ describe('complaintWorkflow: long-lived complaints', () => {
 });
 
 async function waitForSurvey(complaintId: string) {
-  for (let t = 0; t < 200; t++) {
+  return eventually(async () => {
     const rows = await database.db.select().from(surveys).where(eq(surveys.complaintId, complaintId));
-    if (rows.length > 0) return rows;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('no survey was sent');
+    return rows.length > 0 ? rows : undefined;
+  }, undefined, 25);
 }

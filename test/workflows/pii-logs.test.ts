@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import { inspect } from 'node:util';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -49,7 +50,7 @@ describe('personal data never reaches the worker logs', () => {
     await worker.runUntil(async () => {
       await env.client.workflow.start(complaintWorkflow, { taskQueue, workflowId: `complaint-${i.id}`, args: [i] });
       // Several failed attempts, each logged.
-      for (let t = 0; t < 200 && lines.filter((l) => l.includes('Activity failed')).length < 3; t++) await new Promise((r) => setTimeout(r, 50));
+      await eventually(async () => (lines.filter((l) => l.includes('Activity failed')).length >= 3 ? true : undefined), undefined, 50);
     });
     const failures = lines.filter((l) => l.includes('Activity failed'));
     expect(failures.length).toBeGreaterThanOrEqual(3);

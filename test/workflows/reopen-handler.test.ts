@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import type { WorkflowHandle } from '@temporalio/client';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -58,12 +59,10 @@ const input = async (): Promise<ComplaintWorkflowInput> => ({
 const supervisor = { subject: 'sup', role: 'supervisor' as const };
 
 async function untilStatus(handle: WorkflowHandle<typeof complaintWorkflow>, statuses: string[]): Promise<{ status: string; assignee?: string | null }> {
-  for (let t = 0; t < 400; t++) {
+  return eventually(async () => {
     const s = await handle.query(statusQuery);
-    if (statuses.includes(s.status)) return s;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never reached ${statuses.join(' or ')}`);
+    return statuses.includes(s.status) ? s : undefined;
+  }, undefined, 25);
 }
 
 /** A shift with one working hour three days from today: off shift now. */

@@ -1,3 +1,4 @@
+import { eventually } from '../helpers/eventually';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
@@ -70,32 +71,22 @@ const ALWAYS: BusinessCalendar = { timeZone: 'UTC', week: Array.from({ length: 7
 type Handle = WorkflowHandle<typeof complaintWorkflow>;
 
 async function untilStatus(handle: Handle, status: string): Promise<void> {
-  for (let t = 0; t < 400; t++) {
-    if ((await handle.query(statusQuery)).status === status) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never reached ${status}`);
+  await eventually(async () => ((await handle.query(statusQuery)).status === status ? true : undefined), undefined, 25);
 }
 
 async function eventsOfType(id: string, type: string, n = 1) {
-  for (let t = 0; t < 200; t++) {
+  return eventually(async () => {
     const found = (await getTimeline(database.db, id)).filter((e) => e.type === type);
-    if (found.length >= n) return found;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`fewer than ${n} "${type}" events for ${id}`);
+    return found.length >= n ? found : undefined;
+  }, undefined, 25);
 }
 
 /** Resolves, answers the survey with a 5 and waits for the close. */
 async function close(handle: Handle, id: string): Promise<void> {
   await handle.executeUpdate(resolveUpdate, { args: [{ resolution: 'Sorted', actor: supervisor }] });
-  let nonce: string | undefined;
-  for (let t = 0; t < 200 && !nonce; t++) {
-    // The invitation of this resolution: a reopened complaint has had one before.
-    nonce = (await database.db.select().from(surveys).where(eq(surveys.complaintId, id))).find((r) => r.answeredAt === null)?.nonce;
-    if (!nonce) await new Promise((r) => setTimeout(r, 25));
-  }
-  await handle.executeUpdate(surveyUpdate, { args: [{ score: 5, nonce: nonce! }] });
+  // The invitation of this resolution: a reopened complaint has had one before.
+  const nonce = await eventually(async () => (await database.db.select().from(surveys).where(eq(surveys.complaintId, id))).find((r) => r.answeredAt === null)?.nonce, undefined, 25);
+  await handle.executeUpdate(surveyUpdate, { args: [{ score: 5, nonce }] });
   await untilStatus(handle, 'closed');
 }
 
