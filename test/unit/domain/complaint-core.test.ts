@@ -16,6 +16,7 @@ import {
   type CommandType,
 } from '../../../src/domain/complaint';
 import type { SlaPolicy } from '../../../src/shared/sla-types';
+import { createRng as rng } from '../../../src/nlp/prng';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -281,17 +282,6 @@ describe('SLA planning', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES = Object.keys(PINNED) as CommandType[];
 
