@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: { dir: { type: 'string', default: '/tmp/fewshot' }, shots: { type: 'string', default: '10' }, seeds: { type: 'string', default: '3' }, only: { type: 'string' }, configs: { type: 'string' } },
 });
 const CONFIGS: Record<string, FewShotOptions> = {
-  'lr-use': { denseModel: 'logistic', embeddingWeight: 1, calibrationFolds: 0, iterations: 60, learningRate: 0.1 },
+  'lr-use': { denseModel: 'logistic', embeddingWeight: 1, calibrationFolds: 0 },
   'ridge-a0.3': { embeddingWeight: 1, ridgeAlpha: 0.3, calibrationFolds: 0 },
   'ridge-a1': { embeddingWeight: 1, ridgeAlpha: 1, calibrationFolds: 0 },
   'ridge-a3': { embeddingWeight: 1, ridgeAlpha: 3, calibrationFolds: 0 },
