@@ -38,7 +38,7 @@ const CONFIGS: Record<string, FewShotOptions> = {
   'lr-names3-mix0.8': { denseModel: 'logistic', embeddingWeight: 0.8, calibrationFolds: 0, labelTexts: {} },
   'lr3-names3-mix0.5': { denseModel: 'logistic', C: 3, embeddingWeight: 0.5, calibrationFolds: 0, labelTexts: {} },
   'lr30-names3-mix0.5': { denseModel: 'logistic', C: 30, embeddingWeight: 0.5, calibrationFolds: 0, labelTexts: {} },
-  // The defaults (FEWSHOT_DEFAULTS: logistic C 10, names weight 3, mix 0.7), calibrated by 3 warm-started folds.
+  // The defaults (FEWSHOT_DEFAULTS: logistic C 10, names weight 3, mix 0.5), calibrated by 3 warm-started folds.
   chosen: { labelTexts: {} },
   'chosen-uncalibrated': { labelTexts: {}, calibrationFolds: 0 },
   'names-mix0.5': { denseModel: 'ridge', embeddingWeight: 0.5, calibrationFolds: 0, labelTexts: {}, labelTextWeight: 1 },

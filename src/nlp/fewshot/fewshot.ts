@@ -59,7 +59,7 @@ export interface FewShotOptions {
 }
 
 export const FEWSHOT_DEFAULTS: Required<Omit<FewShotOptions, 'labelTexts'>> = {
-  embeddingWeight: 0.7,
+  embeddingWeight: 0.5,
   denseModel: 'logistic',
   ridgeAlpha: 1,
   ridgeScale: 10,
