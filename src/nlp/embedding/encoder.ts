@@ -16,15 +16,29 @@ export interface EncoderOptions {
   intraOpThreads?: number;
   /** Texts per graph run; bounds memory on long texts. */
   batchSize?: number;
+  /**
+   * Most tokens fed to the graph per text, BOS and EOS included (the first ones are kept, then EOS);
+   * 0 for no cap. The graph's time grows with the tokens, so this bounds a long complaint's latency.
+   * Default {@link DEFAULT_MAX_TOKENS}.
+   */
+  maxTokens?: number;
 }
+
+/**
+ * Tokens fed to the graph per text by default (BOS and EOS included). The graph's time is linear in
+ * tokens; a 2,000-character Chinese complaint has up to ~1,700. Chosen on validation rows carved from
+ * training data (docs/nlp.md, "Token cap"): few-shot accuracy on CFPB narratives and the longest
+ * Chinese reviews was level with no cap at 512, 384 and 256.
+ */
+export const DEFAULT_MAX_TOKENS = 512;
 
 /**
  * The Universal Sentence Encoder's stripped graph in onnxruntime-node, fed by the TypeScript
  * tokenizer: all texts' ids concatenated (BOS and EOS included) and int64 row splits, exactly as the
  * removed tokenizer op handed them on.
  */
-export async function createEncoder(modelBytes: Uint8Array, tokenizer: SentencePieceTokenizer, options: EncoderOptions = {}): Promise<Embedder> {
-  const session = await ort.InferenceSession.create(modelBytes, {
+export async function createEncoder(model: Uint8Array | string, tokenizer: SentencePieceTokenizer, options: EncoderOptions = {}): Promise<Embedder> {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads ?? 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
@@ -33,16 +47,24 @@ export async function createEncoder(modelBytes: Uint8Array, tokenizer: SentenceP
     // without it RSS grew 75 MB instead of 98 MB over 300 texts, at the same speed within noise.
     enableCpuMemArena: false,
     executionProviders: ['cpu'],
-  });
+  };
+  // From a path onnxruntime reads the file itself; from bytes a 69 MB copy stays in the JS heap
+  // until a full collection (RSS +60 MB at load, measured).
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, sessionOptions) : await ort.InferenceSession.create(model, sessionOptions);
   const output = session.outputNames[0]!;
   const batchSize = options.batchSize ?? 32;
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const dimension = 512;
 
   async function run(texts: string[]): Promise<Float32Array[]> {
     const ids: number[] = [];
     const splits = new BigInt64Array(texts.length + 1);
     texts.forEach((text, i) => {
-      for (const id of tokenizer.encode(text)) ids.push(id);
+      const encoded = tokenizer.encode(text);
+      if (maxTokens > 0 && encoded.length > maxTokens) {
+        for (let j = 0; j < maxTokens - 1; j++) ids.push(encoded[j]!);
+        ids.push(encoded[encoded.length - 1]!);
+      } else for (const id of encoded) ids.push(id);
       splits[i + 1] = BigInt(ids.length);
     });
     const feeds = {

@@ -17,6 +17,5 @@ export async function loadTokenizer(file: string): Promise<SentencePieceTokenize
 
 /** The one reader of the encoder's files: tokenizer and ONNX session. */
 export async function loadEmbedder(files: EmbeddingModelFiles, options: EncoderOptions = {}): Promise<Embedder> {
-  const [tokenizer, model] = await Promise.all([loadTokenizer(files.sentencepiece), readFile(files.model)]);
-  return createEncoder(model, tokenizer, options);
+  return createEncoder(files.model, await loadTokenizer(files.sentencepiece), options);
 }

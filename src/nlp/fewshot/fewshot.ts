@@ -3,7 +3,7 @@ import { extractFeatures, type FeatureSpec } from '../features';
 import { detectLanguage } from '../language';
 import { logits as sparseLogits, trainLinear, type LinearWeights, type SparseVector } from '../linear';
 import { createRng, hashString, shuffleInPlace } from '../prng';
-import { denseLogitsInto, softmax, trainDenseSoftmax, trainRidge, type DenseSoftmax } from './dense-softmax';
+import { denseLogitsInto, softmax, trainLogistic, trainRidge, type DenseSoftmax } from './dense-softmax';
 
 export interface LabelledText {
   text: string;
@@ -32,15 +32,15 @@ export interface FewShotClassifier {
 export interface FewShotOptions {
   /** Share of the sentence-embedding model in the probability average; the rest is the TF-IDF model. */
   embeddingWeight?: number;
-  /** The model over the sentence vectors: closed-form ridge (fast) or logistic regression (Adam). */
+  /** The model over the sentence vectors: multinomial logistic regression, or closed-form ridge. */
   denseModel?: 'ridge' | 'logistic';
   /** Ridge penalty, and the factor that turns ridge scores into logits before mixing. */
   ridgeAlpha?: number;
   ridgeScale?: number;
-  /** L2 penalty of the logistic model. */
-  l2?: number;
+  /** Inverse regularisation of the logistic model (scikit-learn's `C`), its step budget and stopping tolerance. */
+  C?: number;
   iterations?: number;
-  learningRate?: number;
+  tolerance?: number;
   /** L2 penalty and epochs of the TF-IDF model (Adagrad SGD, as the full-data models). */
   sparseL2?: number;
   sparseEpochs?: number;
@@ -53,22 +53,25 @@ export interface FewShotOptions {
    * the mixture's log-probabilities (0: no calibration, temperature 1).
    */
   calibrationFolds?: number;
+  /** Step budget of the logistic model on each fold (warm-started from the model of all examples). */
+  calibrationIterations?: number;
   seed?: number;
 }
 
 export const FEWSHOT_DEFAULTS: Required<Omit<FewShotOptions, 'labelTexts'>> = {
   embeddingWeight: 0.5,
-  denseModel: 'ridge',
+  denseModel: 'logistic',
   ridgeAlpha: 1,
   ridgeScale: 10,
-  l2: 1e-3,
-  iterations: 150,
-  learningRate: 0.05,
+  C: 10,
+  iterations: 60,
+  tolerance: 1e-4,
   sparseL2: 1e-6,
   sparseEpochs: 20,
   sparseLearningRate: 0.1,
   labelTextWeight: 3,
-  calibrationFolds: 5,
+  calibrationFolds: 3,
+  calibrationIterations: 20,
   seed: 19,
 };
 
@@ -149,6 +152,7 @@ function fitParts(
   labels: string[],
   extra: { vectors: Float32Array[]; ys: number[] },
   settings: Parts['settings'],
+  init?: DenseSoftmax,
 ): Omit<Parts, 'temperature'> {
   const K = labels.length;
   const weights = [...texts.map(() => 1), ...extra.ys.map(() => settings.labelTextWeight)];
@@ -157,7 +161,7 @@ function fitParts(
   const dense =
     settings.denseModel === 'ridge'
       ? trainRidge(xs, allYs, K, { alpha: settings.ridgeAlpha, scale: settings.ridgeScale, weights })
-      : trainDenseSoftmax(xs, allYs, K, { l2: settings.l2, iterations: settings.iterations, learningRate: settings.learningRate, weights });
+      : trainLogistic(xs, allYs, K, { C: settings.C, maxIterations: settings.iterations, tolerance: settings.tolerance, weights, init });
   let sparse: SparseModel | null = null;
   if (settings.embeddingWeight < 1) {
     const zh = texts.filter((t) => detectLanguage(t) === 'zh').length;
@@ -247,7 +251,9 @@ export async function trainFewShot(examples: LabelledText[], embedder: Embedder,
         train.map((i) => ys[i]!),
         labels,
         extra,
-        settings,
+        { ...settings, iterations: settings.calibrationIterations },
+        // Warm start from the model of all examples: a fold differs from it by a fifth of the rows.
+        parts.dense,
       );
       for (const i of test) {
         logps.push(mixtureLogProbs(p, vectors[i]!, texts[i]!));
