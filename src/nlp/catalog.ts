@@ -115,6 +115,9 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'log',
+    // Validation (inner split): n-grams 0.896, the sentence vector alone 0.901 (softmax regression,
+    // Adagrad 0.1 and 0.3 alike), blended 0.911 at a share of 0.4.
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
   {
     name: 'category-zh',
@@ -130,6 +133,9 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'squared-hinge',
+    // Validation: n-grams 0.902, the vector alone 0.861 / 0.870 / 0.870 (Adagrad 0.03 / 0.1 / 0.3),
+    // blended 0.906 at 0.2.
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
   {
     name: 'sentiment-zh',
@@ -144,5 +150,7 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'squared-hinge',
+    // Validation: n-grams 0.9390, the vector alone 0.890, blended 0.9398 at 0.2 (a few rows).
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
 ];

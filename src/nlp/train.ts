@@ -304,32 +304,25 @@ function fitDenseHead(
     );
     return { e, score: e.accuracy + 0.1 * e.macroF1 };
   };
-  let best: { g: DenseSetting; z: Float64Array[]; score: number } | undefined;
+  const zs = innerVal.map((i) => logits(sparseInner, xs[i] as SparseVector));
+  // Setting and share are chosen together: a head that is weaker alone may still add more to the blend.
+  let best: { g: DenseSetting; alpha: number; denseT: number; blended: Float64Array[]; score: number } | undefined;
   for (const g of dense.grid) {
     const net = fitDense(g, dense.embeddings, ys, innerTrain, K, seed, classWeights, onEpoch);
     const z = innerVal.map((i) => denseLogits(net, dense.embeddings[i] as ArrayLike<number>));
-    const r = score(z);
-    tuning.push({ setting: settingName(g), accuracy: r.e.accuracy, macroF1: r.e.macroF1 });
-    if (!best || r.score > best.score) best = { g, z, score: r.score };
-  }
-  if (!best) return { hyper: {} };
-  const denseT = fitTemperatureToLogits(best.z, gold);
-  const zd = best.z.map((z) => z.map((v) => v / denseT));
-  const zs = innerVal.map((i) => logits(sparseInner, xs[i] as SparseVector));
-  let alpha = 0;
-  let bestBlend = -1;
-  let blended: Float64Array[] = zs;
-  for (const a of dense.blendGrid) {
-    const z = zs.map((v, n) => v.map((x, k) => (1 - a) * x + a * (zd[n]![k] as number)));
-    const r = score(z);
-    tuning.push({ setting: `blend ${a}`, accuracy: r.e.accuracy, macroF1: r.e.macroF1 });
-    if (r.score > bestBlend) {
-      bestBlend = r.score;
-      alpha = a;
-      blended = z;
+    const alone = score(z);
+    tuning.push({ setting: settingName(g), accuracy: alone.e.accuracy, macroF1: alone.e.macroF1 });
+    const denseT = fitTemperatureToLogits(z, gold);
+    for (const a of dense.blendGrid) {
+      const blended = zs.map((v, n) => v.map((x, k) => (1 - a) * x + (a * (z[n]![k] as number)) / denseT));
+      const r = score(blended);
+      tuning.push({ setting: `${settingName(g)} blend ${a}`, accuracy: r.e.accuracy, macroF1: r.e.macroF1 });
+      if (!best || r.score > best.score) best = { g, alpha: a, denseT, blended, score: r.score };
     }
   }
-  if (alpha === 0) return { hyper: { dense: 'none (sparse alone did best on validation)' } };
+  if (!best) return { hyper: {} };
+  const { alpha, denseT, blended } = best;
+  if (alpha === 0) return { hyper: { dense: 'none (the n-gram model alone did best on validation)' } };
   const blendT = fitTemperatureToLogits(blended, gold);
   const net = scaleOutput(fitDense(best.g, dense.embeddings, ys, train, K, seed, classWeights, onEpoch), 1 / denseT);
   return {
