@@ -52,7 +52,9 @@ const REPEAT_WINDOW_MS = 90 * 86_400_000;
 
 export function createTriageActivities({ db, triageRules, taxonomySeed, confidenceThreshold, models, embedder, defaultDepartment, slaPolicy, unassignedEscalationMs, kb }: TriageDeps) {
   let cached: TriageContext | undefined;
-  const classifierOf = embedder ? taxonomyClassifier(db, embedder) : undefined;
+  // The taxonomy classifier and the text models with a dense head read the same complaint's vector: one run of the encoder.
+  const encoder = embedder && rememberLastText(embedder);
+  const classifierOf = encoder ? taxonomyClassifier(db, encoder) : undefined;
   /**
    * The taxonomy and classifier in force now: indexed reads per complaint for the taxonomy version and
    * the active classifier's name; the document, the compiled rules and the classifier only when either
@@ -100,7 +102,8 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
     const ctx = await currentContext();
     const repeats = await priorComplaints(req.complaintId, req.customerId, Date.parse(req.at));
     const prediction = await predictTaxonomy(ctx, text);
-    const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats }, prediction);
+    const embedding = encoder && (await encoder.embed([text]))[0];
+    const decision = decideTriage(ctx, { subject: req.subject, body: req.body, customerTags: req.customerTags, priorComplaints: repeats, embedding }, prediction);
     const { category, decidedBy, priority, priorityReasons: reasons, model, needsHumanTriage, confidence } = decision;
     const department = await departmentOf(ctx, category);
     // Decision support for the handler: articles and past resolutions, scored, kept on the complaint.
@@ -163,4 +166,24 @@ export function createTriageActivities({ db, triageRules, taxonomySeed, confiden
     });
     return outcome;
   }
+}
+
+/**
+ * The encoder, remembering the vector of the last single text it embedded: the taxonomy classifier and
+ * the text models ask for the same complaint's vector one after the other. Keyed by the text, so a
+ * concurrent complaint can only miss the memo, never get another text's vector.
+ */
+function rememberLastText(inner: Embedder): Embedder {
+  let last: { text: string; vector: Float32Array } | undefined;
+  return {
+    dimension: inner.dimension,
+    async embed(texts) {
+      const memo = last;
+      if (texts.length === 1 && memo && memo.text === texts[0]) return [memo.vector];
+      const vectors = await inner.embed(texts);
+      if (texts.length === 1) last = { text: texts[0]!, vector: vectors[0]! };
+      return vectors;
+    },
+    release: () => inner.release(),
+  };
 }

@@ -3,8 +3,9 @@
  *
  *   npm run classify -- --model <model.json>   < {"id":..,"text":..} lines   > {"id","label","confidence"} lines
  *
- * The model is a trained text classifier (`npm run train`) or a few-shot model over sentence embeddings
- * (`npm run train -- --fewshot`, and the taxonomy classifier's own kind); each line gets its top-1 label.
+ * The model is a trained text classifier (`npm run train`; with a dense head over sentence vectors, the
+ * encoder embeds each line first) or a few-shot model over sentence embeddings (`npm run train -- --fewshot`,
+ * and the taxonomy classifier's own kind); each line gets its top-1 label.
  *
  * stdout carries only result lines; problems with a line go to stderr and set a non-zero exit code.
  */
@@ -28,6 +29,16 @@ async function classifierFrom(file: string): Promise<{ classify: Classify; relea
     return { classify: (texts) => model.predict(texts), release: () => embedder.release() };
   }
   const model = await loadModel(file);
+  if (model.dense) {
+    const embedder = await loadEmbedder(useModelFiles(process.cwd()));
+    return {
+      classify: async (texts) => {
+        const vectors = await embedder.embed(texts);
+        return texts.map((t, i) => classifyText(model, t, vectors[i]));
+      },
+      release: () => embedder.release(),
+    };
+  }
   return { classify: async (texts) => texts.map((t) => classifyText(model, t)), release: async () => {} };
 }
 

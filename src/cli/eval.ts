@@ -8,8 +8,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { useModelFiles } from '../embedded/use-model';
 import { classifyText } from '../nlp/classifier';
 import { labelledRowsFromCsv } from '../nlp/csv';
+import { loadEmbedder } from '../nlp/embedding';
+import { sentenceVectors } from '../nlp/sentence-vectors';
 import { evaluate, formatEvaluation } from '../nlp/metrics';
 import { loadModel } from '../nlp/model-io';
 import { fingerprintRows, heldOutRows } from '../nlp/train';
@@ -74,7 +77,17 @@ async function main(): Promise<void> {
   }
   if (rows.length === 0) fail('no labelled rows to evaluate');
   const started = performance.now();
-  const predicted = rows.map((r) => classifyText(model, r.text).label);
+  // A model with a dense head reads each text's sentence vector too (the encoder's time is included).
+  let vectors: Float32Array[] | undefined;
+  if (model.dense) {
+    const embedder = await loadEmbedder(useModelFiles(process.cwd()));
+    vectors = await sentenceVectors(
+      embedder,
+      rows.map((r) => r.text),
+    );
+    await embedder.release();
+  }
+  const predicted = rows.map((r, i) => classifyText(model, r.text, vectors?.[i]).label);
   const seconds = (performance.now() - started) / 1000;
   const e = evaluate(
     rows.map((r) => r.label),

@@ -3,7 +3,13 @@
  *
  *   npm run train -- --input <csv> --text <col> --label <col> --out <model.json>
  *                    [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs N] [--min-df N]
- *                    [--loss log|squared-hinge] [--from-db [--task category]]
+ *                    [--loss log|squared-hinge] [--dense] [--from-db [--task category]]
+ *   npm run train -- --recipe <shipped model name> --input <csv> --out <model.json>
+ *
+ * --dense adds a head over each text's sentence vector (the multilingual Universal Sentence Encoder,
+ * which embeds every row first), blended with the n-gram model; its settings and its share of the blend
+ * are chosen on the validation split. --recipe trains exactly as `npm run train:all` does for one of the
+ * shipped models (src/nlp/catalog.ts): its columns, features, settings and dense head.
  *
  * --from-db adds the labelled examples people made in the service (supervisors' category corrections,
  * table training_examples) to the CSV's rows, or trains on them alone without --input. Their labels
@@ -14,7 +20,10 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { labelledRowsFromCsv } from '../nlp/csv';
+import { MODEL_RECIPES, SHIPPED_HOLDOUT, SHIPPED_SEED, DEFAULT_DENSE } from '../nlp/catalog';
+import { SENTENCE_ENCODER } from '../nlp/classifier';
 import type { FeatureSpec } from '../nlp/features';
+import { columnSentenceVectors, sentenceVectors } from '../nlp/sentence-vectors';
 import { detectLanguage } from '../nlp/language';
 import type { LinearLoss } from '../nlp/linear';
 import { useModelFiles } from '../embedded/use-model';
@@ -23,11 +32,13 @@ import { trainFewShot } from '../nlp/fewshot';
 import { evaluate, formatEvaluation } from '../nlp/metrics';
 import { stratifiedSplit } from '../nlp/split';
 import { modelToJson } from '../nlp/model-io';
-import { trainTextClassifier } from '../nlp/train';
+import { trainTextClassifier, type TrainOptions } from '../nlp/train';
 import { examplesFromDatabase } from './training-examples';
 
 const USAGE =
-  'usage: npm run train -- (--input <csv> --text <column> --label <column> | --from-db) [--from-db] --out <model.json> [--fewshot] [--task category] [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs 15] [--min-df 2] [--loss log|squared-hinge]';
+  'usage: npm run train -- (--input <csv> --text <column> --label <column> | --from-db) [--from-db] --out <model.json> [--fewshot] [--dense] [--task category] [--seed 42] [--holdout 0.2] [--lang en|zh] [--lexicon] [--epochs 15] [--min-df 2] [--loss log|squared-hinge]\n       npm run train -- --recipe <' +
+  MODEL_RECIPES.map((r) => r.name).join('|') +
+  '> --input <csv> --out <model.json>';
 
 function fail(message: string): never {
   process.stderr.write(`train: ${message}\n${USAGE}\n`);
@@ -59,10 +70,19 @@ async function main(): Promise<void> {
         'from-db': { type: 'boolean', default: false },
         task: { type: 'string', default: 'category' },
         fewshot: { type: 'boolean', default: false },
+        dense: { type: 'boolean', default: false },
+        recipe: { type: 'string' },
       },
     }));
   } catch (err) {
     fail((err as Error).message);
+  }
+  const recipe = values.recipe === undefined ? undefined : MODEL_RECIPES.find((r) => r.name === values.recipe);
+  if (values.recipe !== undefined && !recipe) fail(`unknown --recipe ${values.recipe}; known: ${MODEL_RECIPES.map((r) => r.name).join(', ')}`);
+  if (recipe) {
+    values.text ??= recipe.textColumn;
+    values.label ??= recipe.labelColumn;
+    if (values['from-db']) fail('--recipe trains a shipped model from its CSV; it does not take --from-db');
   }
   const fromDb = values['from-db'] === true;
   for (const required of fromDb && !values.input ? (['out'] as const) : (['input', 'text', 'label', 'out'] as const)) if (!values[required]) fail(`--${required} is required`);
@@ -77,8 +97,8 @@ async function main(): Promise<void> {
   const steps = loss === 'log' ? [0.03, 0.1, 0.3] : [0.003, 0.01, 0.03];
 
   let rows: Array<{ text: string; label: string }> = [];
+  let csv = '';
   if (values.input) {
-    let csv: string;
     try {
       csv = await readFile(values.input, 'utf8');
     } catch {
@@ -108,26 +128,41 @@ async function main(): Promise<void> {
       ? { lang, hashBits: 20, wordNgrams: 2, charNgrams: [1, 3], lexicon: false }
       : { lang, hashBits: 20, wordNgrams: 2, charNgrams: [2, 4], lexicon: values.lexicon };
 
+  const denseRecipe = recipe ? recipe.dense : values.dense ? DEFAULT_DENSE : undefined;
+  let dense: TrainOptions['dense'];
+  if (denseRecipe) {
+    const embedder = await loadEmbedder(useModelFiles(process.cwd()));
+    try {
+      const t0 = performance.now();
+      const progress = (done: number, total: number) => process.stderr.write(`\rembedding ${done}/${total}`);
+      // A recipe embeds its column as train:all does, so both give the same bytes.
+      const byText = recipe ? await columnSentenceVectors(embedder, csv, recipe.textColumn, progress) : undefined;
+      const embeddings = byText ? rows.map((r) => byText.get(r.text)!) : await sentenceVectors(embedder, rows.map((r) => r.text), progress);
+      process.stderr.write(` (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+      dense = { encoder: SENTENCE_ENCODER, embeddings, ...denseRecipe };
+    } finally {
+      await embedder.release();
+    }
+  }
+
   const bar = new cliProgress.SingleBar({ format: 'training [{bar}] {percentage}% {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic);
   bar.start(1, 0, { phase: '' });
   const result = trainTextClassifier(rows, {
-    name: basename(values.out as string, '.json'),
-    spec,
-    seed,
-    holdout,
-    minDf,
-    epochs,
-    grid: steps.map((learningRate) => ({ learningRate, l2: 1e-6 })),
-    loss,
+    name: recipe?.name ?? basename(values.out as string, '.json'),
+    ...(recipe
+      ? { spec: recipe.spec, seed: SHIPPED_SEED, holdout: SHIPPED_HOLDOUT, minDf: recipe.minDf, epochs: recipe.epochs, grid: recipe.grid, loss: recipe.loss, average: recipe.average, classWeightPower: recipe.classWeightPower }
+      : { spec, seed, holdout, minDf, epochs, grid: steps.map((learningRate) => ({ learningRate, l2: 1e-6 })), loss }),
+    ...(dense ? { dense } : {}),
     textColumn: (values.text as string | undefined) ?? 'text',
     labelColumn: (values.label as string | undefined) ?? 'label',
-    source: [values.input ? basename(values.input) : undefined, fromDb ? `db:training_examples/${values.task}` : undefined].filter(Boolean).join(' + '),
+    source: recipe ? basename(values.input as string) : [values.input ? basename(values.input) : undefined, fromDb ? `db:training_examples/${values.task}` : undefined].filter(Boolean).join(' + '),
     onProgress: (done, total, phase) => {
       bar.setTotal(total);
       bar.update(done, { phase });
     },
   });
   bar.stop();
+  for (const t of result.denseTuning) process.stderr.write(`validation ${t.setting}: accuracy=${t.accuracy.toFixed(4)}\n`);
   await writeFile(values.out as string, modelToJson(result.model), 'utf8');
   console.log(`model: ${values.out} (${rows.length} rows, ${result.model.labels.length} labels, lang ${lang}, seed ${seed})`);
   if (result.heldOut) {

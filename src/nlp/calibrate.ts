@@ -21,8 +21,15 @@ function meanNll(all: Float64Array[], gold: number[], temperature: number): numb
  * reported confidence a calibrated probability without moving any argmax.
  */
 export function fitTemperature(model: LinearWeights, xs: SparseVector[], gold: number[]): number {
-  if (xs.length === 0) return 1;
-  const all = xs.map((x) => logits(model, x));
+  return fitTemperatureToLogits(
+    xs.map((x) => logits(model, x)),
+    gold,
+  );
+}
+
+/** {@link fitTemperature} over logits already computed (any model's). */
+export function fitTemperatureToLogits(all: Float64Array[], gold: number[]): number {
+  if (all.length === 0) return 1;
   let lo = Math.log(0.01);
   let hi = Math.log(100);
   const phi = (Math.sqrt(5) - 1) / 2;

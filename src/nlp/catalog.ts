@@ -1,5 +1,6 @@
 import type { FeatureSpec } from './features';
 import type { LinearLoss } from './linear';
+import type { DenseSetting } from './train';
 
 /** How one shipped model is built from the shared data. */
 export interface ModelRecipe {
@@ -14,7 +15,19 @@ export interface ModelRecipe {
   average: boolean;
   classWeightPower: number;
   loss: LinearLoss;
+  /**
+   * A dense head over the text's sentence vector (Universal Sentence Encoder), blended with the
+   * sparse model: its settings and the blend shares are tried on the validation split.
+   */
+  dense?: { grid: DenseSetting[]; blendGrid: number[] };
 }
+
+/** Blend shares of the dense head tried on validation (0: the sparse model alone). */
+const BLEND_GRID = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+const adagrad = (epochs: number, ...rates: number[]): DenseSetting[] => rates.map((learningRate) => ({ optimizer: 'adagrad', hidden: 0, epochs, learningRate, l2: 1e-6 }));
+
+/** `npm run train -- --dense` on any CSV: softmax regression on the vector, two steps, every blend share. */
+export const DEFAULT_DENSE: NonNullable<ModelRecipe['dense']> = { grid: adagrad(20, 0.1, 0.3), blendGrid: BLEND_GRID };
 
 /** The six shipped models. */
 export type ModelName = 'category-en' | 'reason-en' | 'sentiment-en' | 'intent-en' | 'category-zh' | 'sentiment-zh';
@@ -102,6 +115,9 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'log',
+    // Validation (inner split): n-grams 0.896, the sentence vector alone 0.901 (softmax regression,
+    // Adagrad 0.1 and 0.3 alike), blended 0.911 at a share of 0.4.
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
   {
     name: 'category-zh',
@@ -117,6 +133,9 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'squared-hinge',
+    // Validation: n-grams 0.902, the vector alone 0.861 / 0.870 / 0.870 (Adagrad 0.03 / 0.1 / 0.3),
+    // blended 0.906 at 0.2.
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
   {
     name: 'sentiment-zh',
@@ -131,5 +150,7 @@ export const MODEL_RECIPES: readonly ModelRecipe[] = [
     average: false,
     classWeightPower: 0,
     loss: 'squared-hinge',
+    // Validation: n-grams 0.9390, the vector alone 0.890, blended 0.9400 at 0.1 (a few rows).
+    dense: { grid: adagrad(20, 0.1), blendGrid: BLEND_GRID },
   },
 ];

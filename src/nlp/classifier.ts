@@ -1,4 +1,5 @@
 import { extractFeatures, type FeatureSpec, type TermFrequencies } from './features';
+import { denseLogits, type DenseNet } from './dense';
 import { argmax, softmaxInPlace, type SparseVector } from './linear';
 
 /** What training recorded, so eval can re-derive the held-out rows and reports stay honest. */
@@ -14,6 +15,23 @@ export interface TrainingInfo {
   hyper: Record<string, number | string>;
   heldOut?: { n: number; accuracy: number; macroF1: number };
 }
+
+/**
+ * A second reader of the same text: a small network over its sentence vector (the multilingual
+ * Universal Sentence Encoder), whose logits are added to the sparse model's. Both sides carry their
+ * own softmax temperature (folded into their weights), so the sparse side alone is still the
+ * calibrated bag-of-n-grams model: that is what a caller without the encoder gets.
+ */
+export interface DenseHead {
+  /** The sentence vectors it reads (see {@link SENTENCE_ENCODER}). */
+  encoder: string;
+  net: DenseNet;
+  /** Logits = sparse × (sparse logits) + dense × (head logits); chosen on validation. */
+  blend: { sparse: number; dense: number };
+}
+
+/** The encoder whose vectors a dense head reads: Universal Sentence Encoder Multilingual v3, 512-d. */
+export const SENTENCE_ENCODER = 'use-multilingual-v3';
 
 /** A trained text classifier: feature spec, kept hash buckets with their IDF, and weights. */
 export interface TextClassifier {
@@ -31,6 +49,8 @@ export interface TextClassifier {
   scales: Float32Array;
   bias: Float32Array;
   training: TrainingInfo;
+  /** Optional sentence-vector head (see {@link DenseHead}). */
+  dense?: DenseHead;
   /** bucket → row, built on load: a dense table is far faster than a Map. Read it with {@link rowOf}. */
   index: BucketIndex;
 }
@@ -125,16 +145,26 @@ function inferenceLogits(model: TextClassifier, x: SparseVector): Float64Array {
   return out;
 }
 
-/** Classifies pre-extracted feature counts (lets callers share one extraction across models). */
-export function classifyFeatures(model: TextClassifier, features: TermFrequencies): Prediction {
-  const probabilities = softmaxInPlace(inferenceLogits(model, vectorize(features, model.index, model.idf, model.spec.blockNorm === true)));
+/**
+ * Classifies pre-extracted feature counts (lets callers share one extraction across models). With a
+ * dense head and the text's sentence vector, the two sides' logits are blended; without the vector,
+ * the sparse side answers alone (calibrated on its own).
+ */
+export function classifyFeatures(model: TextClassifier, features: TermFrequencies, embedding?: ArrayLike<number>): Prediction {
+  const z = inferenceLogits(model, vectorize(features, model.index, model.idf, model.spec.blockNorm === true));
+  if (model.dense && embedding) {
+    const d = denseLogits(model.dense.net, embedding);
+    const { sparse, dense } = model.dense.blend;
+    for (let k = 0; k < z.length; k++) z[k] = sparse * (z[k] as number) + dense * (d[k] as number);
+  }
+  const probabilities = softmaxInPlace(z);
   const best = argmax(probabilities);
   return { label: model.labels[best] as string, confidence: probabilities[best] as number, probabilities };
 }
 
-/** Classifies a text. */
-export function classifyText(model: TextClassifier, text: string): Prediction {
-  return classifyFeatures(model, extractFeatures(text, model.spec));
+/** Classifies a text (with its sentence vector, when the model has a dense head and the caller has it). */
+export function classifyText(model: TextClassifier, text: string, embedding?: ArrayLike<number>): Prediction {
+  return classifyFeatures(model, extractFeatures(text, model.spec), embedding);
 }
 
 /** Probability of a given label (0 when the model does not know it). */

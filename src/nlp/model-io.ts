@@ -1,9 +1,27 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { bucketIndex, type TextClassifier, type TrainingInfo } from './classifier';
+import { bucketIndex, type DenseHead, type TextClassifier, type TrainingInfo } from './classifier';
 import type { FeatureSpec } from './features';
 
 /** Version tag of the JSON model format. */
 export const MODEL_FORMAT = 'complaint-desk/linear-text-classifier@1';
+/** The same with a dense head over sentence vectors (`dense`): a reader of @1 alone must not load it. */
+export const MODEL_FORMAT_DENSE = 'complaint-desk/linear-text-classifier@2';
+
+/** A dense head on disk: int8 weights with one scale per output column, float biases. */
+export interface SerializedDense {
+  encoder: string;
+  dim: number;
+  hidden: number;
+  /** dim × hidden, int8, base64 (empty without a hidden layer). */
+  w1: string;
+  w1Scales: number[];
+  b1: number[];
+  /** (hidden or dim) × classes, int8, base64. */
+  w2: string;
+  w2Scales: number[];
+  b2: number[];
+  blend: { sparse: number; dense: number };
+}
 
 /** The JSON shape on disk: arrays are packed (varint deltas, int8/uint8) and base64-encoded. */
 export interface SerializedModel {
@@ -22,6 +40,7 @@ export interface SerializedModel {
   weights: string;
   scales: number[];
   bias: number[];
+  dense?: SerializedDense;
 }
 
 function encodeVarintDeltas(sorted: Int32Array): string {
@@ -96,12 +115,58 @@ export function serializeModel(m: TextClassifier): SerializedModel {
     weights: Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64'),
     scales: Array.from(scales),
     bias: Array.from(m.bias),
+    ...(m.dense ? { format: MODEL_FORMAT_DENSE, dense: serializeDense(m.dense) } : {}),
+  };
+}
+
+const int8b64 = (q: Int8Array): string => Buffer.from(q.buffer, q.byteOffset, q.byteLength).toString('base64');
+const fromInt8b64 = (b64: string, scales: number[], expected: number, what: string): Float32Array => {
+  const b = Buffer.from(b64, 'base64');
+  if (b.length !== expected) throw new Error(`model file: ${what} has the wrong size`);
+  const q = new Int8Array(b.buffer, b.byteOffset, b.length);
+  const cols = scales.length;
+  return Float32Array.from(q, (v, j) => v * (scales[j % cols] as number));
+};
+
+/** The dense head, quantised like the sparse weights (int8, one scale per output column). */
+function serializeDense(d: DenseHead): SerializedDense {
+  const { net } = d;
+  const w1 = quantizeWeights(net.w1, net.hidden);
+  const w2 = quantizeWeights(net.w2, net.classes);
+  return {
+    encoder: d.encoder,
+    dim: net.dim,
+    hidden: net.hidden,
+    w1: int8b64(w1.q),
+    w1Scales: Array.from(w1.scales),
+    b1: Array.from(net.b1),
+    w2: int8b64(w2.q),
+    w2Scales: Array.from(w2.scales),
+    b2: Array.from(net.b2),
+    blend: d.blend,
+  };
+}
+
+function deserializeDense(s: SerializedDense, classes: number): DenseHead {
+  const inner = s.hidden === 0 ? s.dim : s.hidden;
+  return {
+    encoder: s.encoder,
+    blend: s.blend,
+    net: {
+      dim: s.dim,
+      hidden: s.hidden,
+      classes,
+      w1: s.hidden === 0 ? new Float32Array(0) : fromInt8b64(s.w1, s.w1Scales, s.dim * s.hidden, 'dense w1'),
+      b1: Float32Array.from(s.b1),
+      w2: fromInt8b64(s.w2, s.w2Scales, inner * classes, 'dense w2'),
+      b2: Float32Array.from(s.b2),
+    },
   };
 }
 
 /** Unpacks a JSON model; throws a clear error on a foreign or damaged file. */
 export function deserializeModel(s: SerializedModel): TextClassifier {
-  if (s.format !== MODEL_FORMAT) throw new Error(`not a ${MODEL_FORMAT} model (format: ${String(s.format)})`);
+  if (s.format !== MODEL_FORMAT && !(s.format === MODEL_FORMAT_DENSE && s.dense)) throw new Error(`not a ${MODEL_FORMAT} model (format: ${String(s.format)})`);
   const K = s.labels.length;
   const buckets = decodeVarintDeltas(s.buckets, s.features);
   const idfQ = Buffer.from(s.idf, 'base64');
@@ -119,6 +184,7 @@ export function deserializeModel(s: SerializedModel): TextClassifier {
     scales: Float32Array.from(s.scales),
     bias: Float32Array.from(s.bias),
     training: s.training,
+    ...(s.dense ? { dense: deserializeDense(s.dense, K) } : {}),
     index: bucketIndex(buckets, s.spec.hashBits),
   };
 }

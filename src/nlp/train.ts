@@ -1,12 +1,42 @@
-import { bucketIndex, classifyFeatures, vectorize, type TextClassifier } from './classifier';
+import { bucketIndex, classifyFeatures, vectorize, type DenseHead, type TextClassifier } from './classifier';
 import type { LabelledText } from './csv';
+import { denseLogits, inputScale, trainDense, type DenseNet } from './dense';
 import { extractFeatures, type FeatureSpec, type TermFrequencies } from './features';
-import { fitTemperature } from './calibrate';
-import { argmax, predictProba, trainLinear, type LinearLoss, type LinearWeights, type SparseVector } from './linear';
+import { fitTemperature, fitTemperatureToLogits } from './calibrate';
+import { argmax, logits, predictProba, trainLinear, type LinearLoss, type LinearWeights, type SparseVector } from './linear';
 import { evaluate, type Evaluation } from './metrics';
 import { deserializeModel, quantizeWeights, serializeModel } from './model-io';
 import { hashString } from './prng';
-import { stratifiedSplit } from './split';
+import { stratifiedSplit, type Split } from './split';
+
+/**
+ * One way to fit the dense head. `adagrad`: softmax regression on the sentence vector by the sparse
+ * models' Adagrad SGD (`hidden` must be 0). `adam`: mini-batch Adam, with an optional hidden ReLU layer.
+ */
+export interface DenseSetting {
+  optimizer: 'adagrad' | 'adam';
+  hidden: number;
+  epochs: number;
+  learningRate: number;
+  /** adagrad: L2 per touched weight; adam: decoupled weight decay. */
+  l2: number;
+  dropout?: number;
+  batchSize?: number;
+}
+
+/** The dense head's training: vectors, settings and blend weights to try on validation. */
+export interface DenseOptions {
+  /** Name of the encoder the vectors come from (recorded in the model). */
+  encoder: string;
+  /**
+   * One sentence vector per row, aligned with `rows`. The held-out rows' vectors are read only to
+   * score the finished model, never to fit or choose anything.
+   */
+  embeddings: ArrayLike<number>[];
+  grid: DenseSetting[];
+  /** Shares of the blended logits given to the head, tried on validation; 0 keeps the sparse model alone. */
+  blendGrid: number[];
+}
 
 /** Options for {@link trainTextClassifier}. */
 export interface TrainOptions {
@@ -36,6 +66,13 @@ export interface TrainOptions {
   textColumn?: string;
   labelColumn?: string;
   source?: string;
+  /** A dense head over sentence vectors, blended with the sparse model (see {@link DenseHead}). */
+  dense?: DenseOptions;
+  /**
+   * The train / held-out split to use instead of the seeded stratified one (tests use it to prove
+   * that nothing fitted depends on the held-out rows).
+   */
+  split?: Split;
   /** Progress in abstract steps (feature extraction, then epochs). */
   onProgress?: (done: number, total: number, phase: string) => void;
 }
@@ -45,6 +82,8 @@ export interface TrainResult {
   model: TextClassifier;
   heldOut: Evaluation | null;
   tuning: { learningRate: number; l2: number; accuracy: number; macroF1: number }[];
+  /** Validation figures of the dense settings and of the blend weights tried (empty without `dense`). */
+  denseTuning: { setting: string; accuracy: number; macroF1: number }[];
 }
 
 /** Hash of the labelled rows in order, so eval can tell whether it sees the training data. */
@@ -88,9 +127,11 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   if (labels.length < 2) throw new Error(`need at least two distinct labels, found: ${labels.join(', ')}`);
   const labelIdx = new Map(labels.map((l, i) => [l, i]));
   const ys = rows.map((r) => labelIdx.get(r.label) as number);
-  const split = opts.holdout > 0 ? stratifiedSplit(rows, opts.holdout, opts.seed) : { train: rows.map((_, i) => i), test: [] };
+  const split = opts.split ?? (opts.holdout > 0 ? stratifiedSplit(rows, opts.holdout, opts.seed) : { train: rows.map((_, i) => i), test: [] });
+  if (opts.dense && opts.dense.embeddings.length !== rows.length) throw new Error(`dense: ${opts.dense.embeddings.length} vectors for ${rows.length} rows`);
 
-  const totalSteps = rows.length + opts.epochs * (opts.grid.length + 1);
+  const denseEpochs = opts.dense ? opts.dense.grid.reduce((a, g) => a + g.epochs, 0) + Math.max(0, ...opts.dense.grid.map((g) => g.epochs)) : 0;
+  const totalSteps = rows.length + opts.epochs * (opts.grid.length + 1) + denseEpochs;
   let done = 0;
   const counts = rows.map((r) => {
     const c = extractFeatures(r.text, opts.spec);
@@ -130,9 +171,9 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   const innerTrain = inner.train.map((i) => split.train[i] as number);
   const innerVal = inner.test.map((i) => split.train[i] as number);
   let temperature = 1;
+  let bestInner: LinearWeights | null = null;
   if (innerVal.length > 0 && innerTrain.length > 0) {
     let best = -1;
-    let bestInner: LinearWeights | null = null;
     for (const setting of opts.grid) {
       const innerModel = fit(innerTrain, setting, opts.seed);
       const e = scoreOn(innerModel, xs, ys, innerVal, labels);
@@ -154,6 +195,11 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
     }
   }
   const weights = withTemperature(fit(split.train, bestSetting, opts.seed), temperature);
+  const denseTuning: TrainResult['denseTuning'] = [];
+  const denseFit =
+    opts.dense && bestInner
+      ? fitDenseHead(opts.dense, ys, labels, innerTrain, innerVal, split.train, opts.seed, classWeights, withTemperature(bestInner, temperature), xs, denseTuning, () => opts.onProgress?.(++done, totalSteps, 'dense'))
+      : undefined;
 
   const pruned = pruneZeroRows(vocab, quantizeWeights(weights.w, labels.length), labels.length);
   const raw: TextClassifier = {
@@ -180,8 +226,10 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
         average: String(opts.average ?? false),
         loss: opts.loss ?? 'log',
         temperature: round4(temperature),
+        ...(denseFit?.hyper ?? {}),
       },
     },
+    ...(denseFit?.head ? { dense: denseFit.head } : {}),
   };
   // Round-trip through the file format so the figures are those of the model as shipped.
   const model = deserializeModel(serializeModel(raw));
@@ -189,11 +237,98 @@ export function trainTextClassifier(rows: LabelledText[], opts: TrainOptions): T
   if (split.test.length > 0) {
     heldOut = evaluate(
       split.test.map((i) => rows[i]!.label),
-      split.test.map((i) => classifyFeatures(model, counts[i] as TermFrequencies).label),
+      split.test.map((i) => classifyFeatures(model, counts[i] as TermFrequencies, opts.dense?.embeddings[i]).label),
     );
     model.training.heldOut = { n: heldOut.n, accuracy: round4(heldOut.accuracy), macroF1: round4(heldOut.macroF1) };
   }
-  return { model, heldOut, tuning };
+  return { model, heldOut, tuning, denseTuning };
+}
+
+const settingName = (g: DenseSetting): string => `${g.optimizer} h${g.hidden} lr=${g.learningRate} l2=${g.l2} ep=${g.epochs}${g.dropout ? ` drop=${g.dropout}` : ''}`;
+
+/** Fits the dense head with one setting on the given rows (all of them training rows). */
+function fitDense(g: DenseSetting, vectors: ArrayLike<number>[], ys: number[], rows: number[], classes: number, seed: number, classWeights: number[], onEpoch: () => void): DenseNet {
+  const xs = rows.map((i) => vectors[i] as ArrayLike<number>);
+  const y = rows.map((i) => ys[i] as number);
+  const dim = xs[0]?.length ?? 0;
+  if (g.optimizer === 'adam') {
+    return trainDense(xs, y, classes, { hidden: g.hidden, epochs: g.epochs, learningRate: g.learningRate, weightDecay: g.l2, dropout: g.dropout ?? 0, batchSize: g.batchSize ?? 32, seed, classWeights, onEpoch });
+  }
+  if (g.hidden !== 0) throw new Error('dense: the adagrad optimizer fits no hidden layer');
+  // The sparse trainer on the raw vector, as a "sparse" vector of every component; the weights are
+  // then divided by the input scale that dense inference multiplies by.
+  const idx = Int32Array.from({ length: dim }, (_, i) => i);
+  const w = trainLinear(
+    xs.map((x) => ({ idx, val: Float64Array.from(x as ArrayLike<number>) })),
+    y,
+    classes,
+    dim,
+    { loss: 'log', l2: g.l2, epochs: g.epochs, learningRate: g.learningRate, seed, classWeights, onEpoch },
+  );
+  const s = inputScale(dim);
+  return { dim, hidden: 0, classes, w1: new Float32Array(0), b1: new Float32Array(0), w2: Float32Array.from(w.w, (v) => v / s), b2: Float32Array.from(w.bias) };
+}
+
+/** Divides the head's output layer by its temperature (its logits are linear in it). */
+function scaleOutput(net: DenseNet, by: number): DenseNet {
+  return { ...net, w2: net.w2.map((v) => v * by), b2: net.b2.map((v) => v * by) };
+}
+
+/**
+ * The dense head: each setting fitted on the inner training rows and scored on validation; the
+ * best one's temperature fitted there; then the share of the blend, tried on validation against the
+ * (temperature-scaled) sparse model of the same inner rows, and the blend's own temperature. The
+ * chosen setting is then refitted on the whole training part. Returns no head when the sparse model
+ * alone did best on validation.
+ */
+function fitDenseHead(
+  dense: DenseOptions,
+  ys: number[],
+  labels: string[],
+  innerTrain: number[],
+  innerVal: number[],
+  train: number[],
+  seed: number,
+  classWeights: number[],
+  sparseInner: LinearWeights,
+  xs: SparseVector[],
+  tuning: TrainResult['denseTuning'],
+  onEpoch: () => void,
+): { head?: DenseHead; hyper: Record<string, number | string> } {
+  const K = labels.length;
+  const gold = innerVal.map((i) => ys[i] as number);
+  const score = (z: Float64Array[]) => {
+    const e = evaluate(
+      gold.map((y) => labels[y] as string),
+      z.map((v) => labels[argmax(v)] as string),
+    );
+    return { e, score: e.accuracy + 0.1 * e.macroF1 };
+  };
+  const zs = innerVal.map((i) => logits(sparseInner, xs[i] as SparseVector));
+  // Setting and share are chosen together: a head that is weaker alone may still add more to the blend.
+  let best: { g: DenseSetting; alpha: number; denseT: number; blended: Float64Array[]; score: number } | undefined;
+  for (const g of dense.grid) {
+    const net = fitDense(g, dense.embeddings, ys, innerTrain, K, seed, classWeights, onEpoch);
+    const z = innerVal.map((i) => denseLogits(net, dense.embeddings[i] as ArrayLike<number>));
+    const alone = score(z);
+    tuning.push({ setting: settingName(g), accuracy: alone.e.accuracy, macroF1: alone.e.macroF1 });
+    const denseT = fitTemperatureToLogits(z, gold);
+    for (const a of dense.blendGrid) {
+      const blended = zs.map((v, n) => v.map((x, k) => (1 - a) * x + (a * (z[n]![k] as number)) / denseT));
+      const r = score(blended);
+      tuning.push({ setting: `${settingName(g)} blend ${a}`, accuracy: r.e.accuracy, macroF1: r.e.macroF1 });
+      if (!best || r.score > best.score) best = { g, alpha: a, denseT, blended, score: r.score };
+    }
+  }
+  if (!best) return { hyper: {} };
+  const { alpha, denseT, blended } = best;
+  if (alpha === 0) return { hyper: { dense: 'none (the n-gram model alone did best on validation)' } };
+  const blendT = fitTemperatureToLogits(blended, gold);
+  const net = scaleOutput(fitDense(best.g, dense.embeddings, ys, train, K, seed, classWeights, onEpoch), 1 / denseT);
+  return {
+    head: { encoder: dense.encoder, net, blend: { sparse: Math.fround((1 - alpha) / blendT), dense: Math.fround(alpha / blendT) } },
+    hyper: { dense: settingName(best.g), denseTemperature: round4(denseT), blend: alpha, blendTemperature: round4(blendT) },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { classifyFeatures, probabilityOf, type Prediction, type TextClassifier } from './classifier';
+import { classifyFeatures, probabilityOf, SENTENCE_ENCODER, type Prediction, type TextClassifier } from './classifier';
 import { extractFeatures, TextMemo, type TermFrequencies } from './features';
 import { classifyZhIntent } from './intent-zh';
 import { scoreTerms } from './keywords';
@@ -29,6 +29,12 @@ export interface TriageInput {
   /** Complaints this customer made before (the service counts them). */
   priorComplaints?: number;
   rules?: Partial<PriorityRules>;
+  /**
+   * The sentence vector (Universal Sentence Encoder) of subject and body joined by a line break, when
+   * the caller has the encoder: models with a dense head then read it too; without it they answer from
+   * their n-grams alone.
+   */
+  embedding?: ArrayLike<number>;
 }
 
 /** Everything the triage says about one complaint. */
@@ -98,7 +104,7 @@ const specKey = (m: TextClassifier): FeatureSpecKey => {
 };
 
 /** Classifies with feature extraction shared between models whose feature specs are equal. */
-function classifierWithCache(memo: TextMemo): (m: TextClassifier) => Prediction {
+function classifierWithCache(memo: TextMemo, embedding?: ArrayLike<number>): (m: TextClassifier) => Prediction {
   const cache = new Map<FeatureSpecKey, TermFrequencies>();
   return (m) => {
     const key = specKey(m);
@@ -107,7 +113,7 @@ function classifierWithCache(memo: TextMemo): (m: TextClassifier) => Prediction 
       counts = extractFeatures(memo, m.spec);
       cache.set(key, counts);
     }
-    return classifyFeatures(m, counts);
+    return classifyFeatures(m, counts, m.dense?.encoder === SENTENCE_ENCODER ? embedding : undefined);
   };
 }
 
@@ -133,7 +139,7 @@ export function triageText(models: TriageModels, input: TriageInput): TriageResu
   const language = detectLanguage(text);
   const lang = language === 'mixed' ? dominantLanguage(text) : language;
   const memo = new TextMemo(text);
-  const classify = classifierWithCache(memo);
+  const classify = classifierWithCache(memo, input.embedding);
 
   const categoryModel = lang === 'en' ? models.categoryEn : models.categoryZh;
   const cat = classify(categoryModel);
