@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../src/db/client';
@@ -162,7 +162,7 @@ async function complaintIds(db: Db): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id));
 }
 
-const { EventType } = temporal.api.enums.v1;
+const { EventType } = proto.temporal.api.enums.v1;
 
 /**
  * Every workflow task of the given complaint runs, from their histories: the gap between a task's
