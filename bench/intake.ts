@@ -23,6 +23,10 @@ export interface RawStartFigures {
   latencyMs: { p50: number; p99: number };
   /** From the first start until the no-op worker had completed every one (or the wait gave up). */
   completedAfterS?: number;
+  /** The workflow ids started, for their histories. */
+  ids: string[];
+  /** Workflow tasks of (up to 60 of) these no-ops: what a task costs on this server and machine right now. */
+  workflowTasks?: WorkflowTaskFigures;
 }
 
 /** One round: the yardstick, then ours, then the wait until the worker has assigned all of ours. */
@@ -129,6 +133,7 @@ async function waitUntil(done: () => Promise<boolean>, timeoutS: number): Promis
 /** `concurrency` loops each starting the no-op workflow as soon as their last start returned. */
 export async function rawStarts(client: Client, concurrency: number, durationS: number): Promise<RawStartFigures> {
   const latencies: number[] = [];
+  const ids: string[] = [];
   let failed = 0;
   const run = `${process.pid}-${Date.now().toString(36)}`;
   let n = 0;
@@ -137,9 +142,11 @@ export async function rawStarts(client: Client, concurrency: number, durationS: 
   const loop = async () => {
     while (performance.now() < end) {
       const t0 = performance.now();
+      const workflowId = `noop-${run}-${n++}`;
       try {
-        await client.workflow.start('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId: `noop-${run}-${n++}` });
+        await client.workflow.start('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId });
         latencies.push(performance.now() - t0);
+        ids.push(workflowId);
       } catch {
         failed++;
       }
@@ -152,6 +159,7 @@ export async function rawStarts(client: Client, concurrency: number, durationS: 
     durationS: round(took, 2),
     started: latencies.length,
     failed,
+    ids,
     startsPerSecond: round(latencies.length / took),
     latencyMs: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
   };
@@ -170,11 +178,11 @@ const { EventType } = proto.temporal.api.enums.v1;
  * inside the task that scheduled it, so its time is in here too; the SDK's TMPRL1104 warning fires at 5 s,
  * this sees every task.
  */
-async function workflowTaskDurations(client: Client, ids: string[]): Promise<WorkflowTaskFigures> {
+async function workflowTaskDurations(client: Client, workflowIds: string[]): Promise<WorkflowTaskFigures> {
   const gaps: number[] = [];
   const ends = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT]);
-  for (const id of ids) {
-    const history = await client.workflow.getHandle(complaintWorkflowId(id)).fetchHistory();
+  for (const id of workflowIds) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
     let started: number | undefined;
     for (const e of history.events ?? []) {
       const at = e.eventTime ? tsToMs(e.eventTime) : undefined;
@@ -186,7 +194,7 @@ async function workflowTaskDurations(client: Client, ids: string[]): Promise<Wor
     }
   }
   return {
-    runs: ids.length,
+    runs: workflowIds.length,
     tasks: gaps.length,
     maxMs: gaps.length ? Math.max(...gaps) : 0,
     p99Ms: round(quantile(gaps, 0.99)),
@@ -225,7 +233,8 @@ async function intakeRound(stack: BenchStack, s: IntakeSettings): Promise<Intake
   const ours = await runLoad({ baseUrl: stack.baseUrl, token: 'dev-integrator', requests: intakeRequests(), connections: s.connections, durationS: s.roundS });
   const backlog = await drain(stack.database.db, before, ours.ok, since, s.drainTimeoutS);
   const fresh = [...(await complaintIds(stack.database.db))].filter((id) => !known.has(id));
-  const workflowTasks = await workflowTaskDurations(stack.client, fresh);
+  const workflowTasks = await workflowTaskDurations(stack.client, fresh.map(complaintWorkflowId));
+  raw.workflowTasks = await workflowTaskDurations(stack.client, raw.ids.filter((_, i) => i % Math.ceil(raw.ids.length / 60) === 0));
   const noopsCompletedPerSecond = round(raw.started / (raw.completedAfterS ?? NaN));
   const assignedPerSecond = round(backlog.accepted / backlog.seconds);
   return { raw, ours, ratio: round(ours.okPerSecond / raw.startsPerSecond, 2), backlog, noopsCompletedPerSecond, assignedPerSecond, endToEndRatio: round(assignedPerSecond / noopsCompletedPerSecond, 2), workflowTasks };

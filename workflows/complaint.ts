@@ -193,7 +193,7 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     const triage = await fx.serial(() => {
       const when = fx.rowAt();
       const triageStep = fx.step();
-      return acts.receiveComplaint({
+      return io.receiveComplaint({
         input: intake,
         triage: {
           ...triageStep,
