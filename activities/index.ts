@@ -9,7 +9,6 @@ import type { KnowledgeBase } from '../src/kb/knowledge-base';
 import { createAssignActivities } from './assign';
 import { createAuditActivities } from './audit';
 import { createDetectorActivities } from './detector';
-import { createIntakeActivities } from './intake';
 import { withRedactedFailures } from './failures';
 import { createKbActivities } from './kb';
 import { createLifecycleActivities } from './lifecycle';
@@ -56,16 +55,12 @@ export interface ActivityDeps {
  * the worker logs every failed attempt, and a failure's message is kept in the workflow's history.
  */
 export function createActivities(deps: ActivityDeps) {
-  const persist = createPersistActivities(deps);
-  const triage = createTriageActivities(deps);
-  const notify = createNotifyActivities(deps);
   return withRedactedFailures({
-    ...persist,
-    ...triage,
-    ...createIntakeActivities({ ...persist, ...triage, ...notify }),
+    ...createPersistActivities(deps),
+    ...createTriageActivities(deps),
     ...createAssignActivities(deps),
     ...createLifecycleActivities(deps),
-    ...notify,
+    ...createNotifyActivities(deps),
     ...createSurveyActivities(deps),
     ...createRoutingActivities(deps),
     ...createRetentionActivities(deps),

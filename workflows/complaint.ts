@@ -67,8 +67,8 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
   };
 
   /** The state moves at once (validators and queries see it); the events' writes are queued in order. */
-  const commit = (events: ComplaintEvent[], written?: ComplaintEvent['type']): Promise<unknown> => {
-    const effects = events.map((e) => ((s = evolve(s, e)), e.type === written ? undefined : effectsOf(e, fx)));
+  const commit = (events: ComplaintEvent[]): Promise<unknown> => {
+    const effects = events.map((e) => ((s = evolve(s, e)), effectsOf(e, fx)));
     version++;
     attributesChanged = true;
     return Promise.all(effects);
@@ -81,9 +81,9 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
   };
   const apply = async (c: Command): Promise<msg.ActionResult> => (await commit(check(c)), result());
   /** The workflow's own step: refused means the moment passed (a person acted first), and nothing happens. */
-  const tryApply = async (c: Command, written?: ComplaintEvent['type']): Promise<void> => {
+  const tryApply = async (c: Command): Promise<void> => {
     const d = decide(s, c);
-    if ('events' in d) await commit(d.events, written);
+    if ('events' in d) await commit(d.events);
   };
   const result = (): msg.ActionResult => ({ id: input.id, status: s.status });
 
@@ -184,32 +184,23 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     return s.status === 'withdrawn' ? undefined : retried;
   }
 
-  /**
-   * Intake: the complaint into the read model, triaged, acknowledged, in one activity (a regular one: the
-   * workflow task ends while triage runs, so no task stays open through it under a burst). The
-   * acknowledgement is the triaged event's effect, queued by that same activity under its own step.
-   */
+  /** Intake: the complaint into the read model, triaged (the acknowledgement is the triaged event's effect). */
   async function receive(intake: ComplaintWorkflowInput): Promise<void> {
-    const triage = await fx.serial(() => {
-      const when = fx.rowAt();
-      const triageStep = fx.step();
-      return io.receiveComplaint({
-        input: intake,
-        triage: {
-          ...triageStep,
-          at: when,
-          subject: intake.subject,
-          body: intake.body,
-          declaredLanguage: intake.customer.language,
-          customerId: intake.customer.id,
-          customerTags: intake.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
-          receivedAt: intake.receivedAt,
-        },
-        ack: { ...fx.step(), at: now() },
-      });
-    });
+    await io.insertComplaint(intake);
+    const triage = await fx.serial(() =>
+      io.triageComplaint({
+        ...fx.step(),
+        at: fx.rowAt(),
+        subject: intake.subject,
+        body: intake.body,
+        declaredLanguage: intake.customer.language,
+        customerId: intake.customer.id,
+        customerTags: intake.metadata.tags?.split(',').map((t) => t.trim()).filter(Boolean),
+        receivedAt: intake.receivedAt,
+      }),
+    );
     const { category, priority, department, language, sla, unassignedEscalationMs } = triage;
-    await tryApply({ type: 'triage', ...at(), facts: { category, priority, department, language, sla, unassignedEscalationMs, needsHumanTriage: triage.needsHumanTriage === true } }, 'triaged');
+    await tryApply({ type: 'triage', ...at(), facts: { category, priority, department, language, sla, unassignedEscalationMs, needsHumanTriage: triage.needsHumanTriage === true } });
   }
 
   async function tryAssign(): Promise<void> {
