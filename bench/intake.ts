@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../src/db/client';
+import { complaintWorkflowId } from '../src/shared/constants';
 import { connectWorker } from '../src/temporal/connection';
 import { runLoad, quantile, round, type LoadFigures, type LoadRequest } from './load';
 import { SAMPLE_TEXTS } from './sample-texts';
@@ -20,22 +23,51 @@ export interface RawStartFigures {
   latencyMs: { p50: number; p99: number };
   /** From the first start until the no-op worker had completed every one (or the wait gave up). */
   completedAfterS?: number;
+  /** The workflow ids started, for their histories. */
+  ids: string[];
+  /** Workflow tasks of (up to 60 of) these no-ops: what a task costs on this server and machine right now. */
+  workflowTasks?: WorkflowTaskFigures;
 }
 
 /** One round: the yardstick, then ours, then the wait until the worker has assigned all of ours. */
 export interface IntakeRound {
   raw: RawStartFigures;
   ours: LoadFigures;
+  /** POSTs accepted/s over no-op starts/s: the API's overhead on a start. */
   ratio: number;
   backlog: BacklogFigures;
+  /** No-ops started and completed over the time from the first start to the last completion. */
+  noopsCompletedPerSecond: number;
+  /** Complaints accepted and assigned over the time from the first POST to the last assignment. */
+  assignedPerSecond: number;
+  /** assignedPerSecond / noopsCompletedPerSecond: issue #21's end-to-end figure (target ≥ 0.7). */
+  endToEndRatio: number;
+  /** The round's complaint runs' workflow tasks, from their histories (WorkflowTaskStarted → Completed). */
+  workflowTasks: WorkflowTaskFigures;
+}
+
+export interface WorkflowTaskFigures {
+  runs: number;
+  tasks: number;
+  /** Started → completed, server-side event times: what a task cost, including any local activity it ran. */
+  maxMs: number;
+  p99Ms: number;
+  p50Ms: number;
+  overOneSecond: number;
 }
 
 export interface IntakeFigures {
   rounds: IntakeRound[];
   /** The round with the median ratio: its figures are the ones reported. */
   median: IntakeRound;
+  /** The round with the median end-to-end ratio. */
+  medianEndToEnd: IntakeRound;
   /** Every round's accepted complaints over every round's intake and drain time. */
   assignedPerSecond: number;
+  /** Every round's no-ops over every round's start-and-complete time. */
+  noopsCompletedPerSecond: number;
+  /** The longest workflow task of any round's complaint runs. */
+  maxWorkflowTaskMs: number;
 }
 
 export interface BacklogFigures {
@@ -101,6 +133,7 @@ async function waitUntil(done: () => Promise<boolean>, timeoutS: number): Promis
 /** `concurrency` loops each starting the no-op workflow as soon as their last start returned. */
 export async function rawStarts(client: Client, concurrency: number, durationS: number): Promise<RawStartFigures> {
   const latencies: number[] = [];
+  const ids: string[] = [];
   let failed = 0;
   const run = `${process.pid}-${Date.now().toString(36)}`;
   let n = 0;
@@ -109,9 +142,11 @@ export async function rawStarts(client: Client, concurrency: number, durationS: 
   const loop = async () => {
     while (performance.now() < end) {
       const t0 = performance.now();
+      const workflowId = `noop-${run}-${n++}`;
       try {
-        await client.workflow.start('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId: `noop-${run}-${n++}` });
+        await client.workflow.start('noopWorkflow', { taskQueue: NOOP_QUEUE, workflowId });
         latencies.push(performance.now() - t0);
+        ids.push(workflowId);
       } catch {
         failed++;
       }
@@ -124,8 +159,47 @@ export async function rawStarts(client: Client, concurrency: number, durationS: 
     durationS: round(took, 2),
     started: latencies.length,
     failed,
+    ids,
     startsPerSecond: round(latencies.length / took),
     latencyMs: { p50: round(quantile(latencies, 0.5)), p99: round(quantile(latencies, 0.99)) },
+  };
+}
+
+async function complaintIds(db: Db): Promise<Set<string>> {
+  const rows = await queryRows<{ id: string }>(db, sql`select id from complaints`);
+  return new Set(rows.map((r) => r.id));
+}
+
+const { EventType } = proto.temporal.api.enums.v1;
+
+/**
+ * Every workflow task of the given complaint runs, from their histories: the gap between a task's
+ * WorkflowTaskStarted and its WorkflowTaskCompleted (or Failed / TimedOut) event. A local activity runs
+ * inside the task that scheduled it, so its time is in here too; the SDK's TMPRL1104 warning fires at 5 s,
+ * this sees every task.
+ */
+async function workflowTaskDurations(client: Client, workflowIds: string[]): Promise<WorkflowTaskFigures> {
+  const gaps: number[] = [];
+  const ends = new Set([EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT]);
+  for (const id of workflowIds) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    let started: number | undefined;
+    for (const e of history.events ?? []) {
+      const at = e.eventTime ? tsToMs(e.eventTime) : undefined;
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) started = at;
+      else if (started !== undefined && at !== undefined && e.eventType != null && ends.has(e.eventType)) {
+        gaps.push(at - started);
+        started = undefined;
+      }
+    }
+  }
+  return {
+    runs: workflowIds.length,
+    tasks: gaps.length,
+    maxMs: gaps.length ? Math.max(...gaps) : 0,
+    p99Ms: round(quantile(gaps, 0.99)),
+    p50Ms: round(quantile(gaps, 0.5)),
+    overOneSecond: gaps.filter((g) => g > 1000).length,
   };
 }
 
@@ -154,10 +228,16 @@ async function intakeRound(stack: BenchStack, s: IntakeSettings): Promise<Intake
   const raw = await rawStarts(stack.client, s.connections, s.roundS);
   raw.completedAfterS = await drainNoops(stack.client, rawSince, s.drainTimeoutS);
   const before = await countAssigned(stack.database.db);
+  const known = await complaintIds(stack.database.db);
   const since = performance.now();
   const ours = await runLoad({ baseUrl: stack.baseUrl, token: 'dev-integrator', requests: intakeRequests(), connections: s.connections, durationS: s.roundS });
   const backlog = await drain(stack.database.db, before, ours.ok, since, s.drainTimeoutS);
-  return { raw, ours, ratio: round(ours.okPerSecond / raw.startsPerSecond, 2), backlog };
+  const fresh = [...(await complaintIds(stack.database.db))].filter((id) => !known.has(id));
+  const workflowTasks = await workflowTaskDurations(stack.client, fresh.map(complaintWorkflowId));
+  raw.workflowTasks = await workflowTaskDurations(stack.client, raw.ids.filter((_, i) => i % Math.ceil(raw.ids.length / 60) === 0));
+  const noopsCompletedPerSecond = round(raw.started / (raw.completedAfterS ?? NaN));
+  const assignedPerSecond = round(backlog.accepted / backlog.seconds);
+  return { raw, ours, ratio: round(ours.okPerSecond / raw.startsPerSecond, 2), backlog, noopsCompletedPerSecond, assignedPerSecond, endToEndRatio: round(assignedPerSecond / noopsCompletedPerSecond, 2), workflowTasks };
 }
 
 /**
@@ -175,10 +255,16 @@ export async function benchIntake(stack: BenchStack, s: IntakeSettings): Promise
     await intakeRound(stack, { ...s, roundS: 1 });
     const rounds: IntakeRound[] = [];
     for (let i = 0; i < s.rounds; i++) rounds.push(await intakeRound(stack, s));
-    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)]!;
-    const accepted = rounds.reduce((n, r) => n + r.backlog.accepted, 0);
-    const seconds = rounds.reduce((n, r) => n + r.backlog.seconds, 0);
-    return { rounds, median, assignedPerSecond: round(accepted / seconds) };
+    const middle = (by: (r: IntakeRound) => number) => [...rounds].sort((a, b) => by(a) - by(b))[Math.floor(rounds.length / 2)]!;
+    const sum = (f: (r: IntakeRound) => number) => rounds.reduce((n, r) => n + f(r), 0);
+    return {
+      rounds,
+      median: middle((r) => r.ratio),
+      medianEndToEnd: middle((r) => r.endToEndRatio),
+      assignedPerSecond: round(sum((r) => r.backlog.accepted) / sum((r) => r.backlog.seconds)),
+      noopsCompletedPerSecond: round(sum((r) => r.raw.started) / sum((r) => r.raw.completedAfterS ?? NaN)),
+      maxWorkflowTaskMs: Math.max(...rounds.map((r) => r.workflowTasks.maxMs)),
+    };
   } finally {
     await noop.stop();
   }

@@ -15,8 +15,10 @@ export interface Figure {
 export interface BenchReport {
   mode: 'quick' | 'full';
   startedAt: string;
+  /** Short hash of HEAD, `+dirty` when tracked files differ from it. */
+  commit: string;
   totalSeconds: number;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverage?: number[] };
   settings: Record<string, unknown>;
   figures: Figure[];
   details: Record<string, unknown>;
@@ -27,9 +29,9 @@ const cell = (f: Figure): string => (f.met === undefined ? '' : f.met ? 'yes' : 
 /** The Markdown twin of the JSON report: the figures table first, then how they were obtained. */
 export function toMarkdown(r: BenchReport): string {
   const lines = [
-    `# Benchmark (${r.mode} mode), ${r.startedAt}`,
+    `# Benchmark (${r.mode} mode), ${r.startedAt} (commit ${r.commit})`,
     '',
-    `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}; took ${r.totalSeconds} s.`,
+    `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GB, Node ${r.machine.node}${r.machine.loadAverage ? `, load average ${r.machine.loadAverage.join(' ')} at the start` : ''}; took ${r.totalSeconds} s.`,
     r.mode === 'quick' ? 'Quick mode: short runs and reads at 100k rows only; the full run (`npm run bench`) adds 1M rows and longer runs.' : '',
     '',
     '| section | figure | measured | target | met | note |',

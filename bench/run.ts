@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,7 +42,7 @@ async function classification(s: typeof MODES.quick): Promise<void> {
   figure({ section: 'c. classification', name: 'RSS with all six models loaded', value: c.rssLoadedMb, unit: 'MB', target: '', note: `Node + tsx alone ${c.rssBaseMb} MB; models load in ${c.loadMs} ms` });
 }
 
-async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promise<void> {
+async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick, intakeOnly = false): Promise<void> {
   log(`intake: ${s.intakeRounds} rounds after a warm-up, each raw no-op starts, then POSTs, for ${s.intakeS} s at ${s.connections} concurrent clients, each side drained before the next ...`);
   const a = await benchIntake(stack, { connections: s.connections, roundS: s.intakeS, rounds: s.intakeRounds, drainTimeoutS: s.drainTimeoutS });
   const { ours, raw, ratio } = a.median;
@@ -51,8 +52,19 @@ async function intakeAndTriage(stack: BenchStack, s: typeof MODES.quick): Promis
   figure({ section: 'a. intake', name: 'POST latency p50 / p99', value: `${ours.latencyMs.p50} / ${ours.latencyMs.p99}`, unit: 'ms', target: '' });
   figure({ section: 'a. intake', name: 'raw engine: no-op workflow.start/s', value: raw.startsPerSecond, unit: '/s', target: '', note: `p50 ${raw.latencyMs.p50} ms, p99 ${raw.latencyMs.p99} ms; the dev server's own cap on this machine; rounds: ${each((r) => r.raw.startsPerSecond)}; each round's no-ops all completed ${each((r) => r.raw.completedAfterS ?? NaN)} s after its first start` });
   figure({ section: 'a. intake', name: 'ratio ours / raw', value: ratio, unit: '', target: '≥ 0.8', met: ratio >= 0.8, note: `median of the rounds: ${each((r) => r.ratio)}` });
+  const e2e = a.medianEndToEnd;
+  const wft = (r: (typeof a.rounds)[number]) => r.workflowTasks;
+  figure({ section: 'a. intake', name: 'end to end: no-op workflows started and completed/s', value: e2e.noopsCompletedPerSecond, unit: '/s', target: '', note: `median round by ratio; ${s.connections} concurrent starters, same server; rounds: ${each((r) => r.noopsCompletedPerSecond)}` });
+  figure({ section: 'a. intake', name: 'end to end: complaints POSTed and assigned/s', value: e2e.assignedPerSecond, unit: '/s', target: '', note: `same round; ${s.connections} connections; rounds: ${each((r) => r.assignedPerSecond)}` });
+  const ratios = a.rounds.map((r) => r.endToEndRatio);
+  figure({ section: 'a. intake', name: 'end to end ratio: assigned/s ÷ no-ops completed/s', value: e2e.endToEndRatio, unit: '', target: '≥ 0.7', met: e2e.endToEndRatio >= 0.7, note: `median of the rounds: ${ratios.join(', ')} (spread ${Math.min(...ratios)}–${Math.max(...ratios)}); all rounds pooled: ${round(a.assignedPerSecond / a.noopsCompletedPerSecond, 2)}` });
+  figure({ section: 'a. intake', name: 'longest workflow task of the burst (complaint runs)', value: a.maxWorkflowTaskMs, unit: 'ms', target: '≤ 1000', met: a.maxWorkflowTaskMs <= 1000, note: `WorkflowTaskStarted → Completed in the histories; rounds' max: ${each((r) => wft(r).maxMs)}, p99: ${each((r) => wft(r).p99Ms)}, p50: ${each((r) => wft(r).p50Ms)}, tasks over 1 s: ${each((r) => wft(r).overOneSecond)} of ${each((r) => wft(r).tasks)}` });
+  const noopWft = (r: (typeof a.rounds)[number]) => r.raw.workflowTasks!;
+  figure({ section: 'a. intake', name: 'yardstick: longest no-op workflow task', value: Math.max(...a.rounds.map((r) => noopWft(r).maxMs)), unit: 'ms', target: '', note: `the same measure over up to 60 no-ops a round: what one task costs this server and machine under its own burst; rounds' max: ${each((r) => noopWft(r).maxMs)}, p50: ${each((r) => noopWft(r).p50Ms)}, over 1 s: ${each((r) => noopWft(r).overOneSecond)} of ${each((r) => noopWft(r).tasks)}` });
   const drained = a.rounds.every((r) => r.backlog.drained);
   figure({ section: 'a. intake', name: 'end to end: assigned/s over intake + drain', value: a.assignedPerSecond, unit: '/s', target: '', note: drained ? `every round's complaints assigned, ${each((r) => r.backlog.seconds)} s after its intake began` : `not all assigned when the wait gave up: ${each((r) => r.backlog.assigned)} of ${each((r) => r.backlog.accepted)}` });
+
+  if (intakeOnly) return;
 
   // Sustainable means the whole path keeps up: POSTs accepted faster than the worker assigns them
   // only grow a backlog, so the triage latency is measured at half the slower of the two rates.
@@ -94,22 +106,34 @@ async function reads(stack: BenchStack, s: typeof MODES.quick): Promise<void> {
   }
 }
 
+/** HEAD's short hash, `+dirty` when tracked files differ from it. */
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, connections: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, connections: { type: 'string' }, 'intake-only': { type: 'boolean', default: false } } });
+  const intakeOnly = values['intake-only'];
   const mode = values.quick ? 'quick' : 'full';
   const settings = { ...MODES[mode], ...(values.connections ? { connections: Number(values.connections) } : {}) };
   const startedAt = new Date().toISOString();
+  const loadAverage = os.loadavg().map((l) => round(l, 2));
   log(`${mode} mode; database: ${process.env.DATABASE_URL ? 'PostgreSQL (fresh databases on DATABASE_URL)' : 'embedded PGlite (temp DATA_DIR)'}`);
 
   // First, while nothing else runs: the classification figure is about one core.
-  await classification(settings);
+  if (!intakeOnly) await classification(settings);
 
   installRuntime();
   log('starting the embedded stack (Temporal dev server, database, worker, API) ...');
   const stack = await startBenchStack();
   try {
-    await intakeAndTriage(stack, settings);
-    await reads(stack, settings);
+    await intakeAndTriage(stack, settings, intakeOnly);
+    if (!intakeOnly) await reads(stack, settings);
   } finally {
     await stack.stop();
   }
@@ -118,9 +142,10 @@ async function main(): Promise<void> {
   const report: BenchReport = {
     mode,
     startedAt,
+    commit: gitCommit(),
     totalSeconds: round((performance.now() - t0) / 1000),
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { ...settings, database: process.env.DATABASE_URL ? 'postgres' : 'pglite', temporal: process.env.TEMPORAL_ADDRESS ? 'external' : 'embedded dev server (SQLite file)' },
+    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage },
+    settings: { ...settings, intakeOnly, database: process.env.DATABASE_URL ? 'postgres' : 'pglite', temporal: process.env.TEMPORAL_ADDRESS ? 'external' : 'embedded dev server (SQLite file)' },
     figures,
     details,
   };
