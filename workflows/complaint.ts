@@ -68,6 +68,7 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
 
   /** The state moves at once (validators and queries see it); the events' writes are queued in order. */
   const commit = (events: ComplaintEvent[]): Promise<unknown> => {
+    if (events.length === 0) return Promise.resolve();
     const effects = events.map((e) => ((s = evolve(s, e)), effectsOf(e, fx)));
     version++;
     attributesChanged = true;
@@ -88,9 +89,16 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
   const result = (): msg.ActionResult => ({ id: input.id, status: s.status });
 
   // Search attributes are written when the workflow next waits or a handler returns: once per change.
+  // Only a change is written: a queue re-check or a tick that decided nothing must not cost an upsert.
+  let writtenAttributes: string | undefined;
   const flushSearchAttributes = (): void => {
-    if (attributesChanged) upsertSearchAttributes(searchAttributesOf(s));
+    if (!attributesChanged) return;
     attributesChanged = false;
+    const pairs = searchAttributesOf(s);
+    const key = JSON.stringify(pairs);
+    if (key === writtenAttributes) return;
+    writtenAttributes = key;
+    upsertSearchAttributes(pairs);
   };
   const wait = (until: () => boolean, timeoutMs?: number): Promise<boolean> => (flushSearchAttributes(), timeoutMs === undefined ? condition(until).then(() => true) : condition(until, Math.max(1, timeoutMs)));
 
@@ -136,7 +144,8 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     const [e] = check(c); // the router's check of the handler (exists, active) is the activity's: it may refuse
     if (e?.type !== 'reassigned') return result();
     await unwrap(fx.serial(() => acts.reassignComplaint({ ...fx.step(), at: fx.rowAt(), actor: e.actor, reason: e.data.reason, handlerId: e.data.handlerId, status: e.status ?? s.status })));
-    return (await commit([e]), result());
+    // Asked again: a withdrawal or resolution that landed while the write ran stands (this one is refused).
+    return apply({ ...c, ...at() });
   });
   human(msg.recategorizeUpdate, (a) => ({ type: 'recategorize', ...at(), ...a }), async (c, a) => {
     check(c);
@@ -163,10 +172,12 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
   });
 
   /** Back to work: back to the handler who had it only if they can take it now (active, on shift). */
-  async function reopen(reason: string, actor: Actor): Promise<msg.ActionResult> {
+  // From the survey (no caller) a refusal means a person reopened it meanwhile, and their reopen stands.
+  async function reopen(reason: string, actor: Actor, caller = true): Promise<msg.ActionResult> {
     const previous = s.assignee;
     const handlerCanTake = previous ? await fx.serial(() => io.handlerCanTake(previous, Date.now())) : true;
-    return apply({ type: 'reopen', ...at(), actor, reason, handlerCanTake });
+    const c: Command = { type: 'reopen', ...at(), actor, reason, handlerCanTake };
+    return caller ? apply(c) : (await tryApply(c), result());
   }
 
   /**
@@ -178,7 +189,10 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable) throw err;
     const failure = { type: cause.type ?? 'Error', message: cause.message };
     retried = undefined;
-    await commit(check({ type: 'park', ...at(), stage, failure }));
+    // Refused: a person acted while the step ran (assigned or withdrew it), and that decision stands.
+    const parked = decide(s, { type: 'park', ...at(), stage, failure });
+    if ('refusal' in parked) return undefined;
+    await commit(parked.events);
     await fx.serial(() => acts.flagNeedsAttention({ ...fx.step(), at: fx.rowAt(), input: current, stage, failure }));
     await wait(() => s.status !== 'needs_attention');
     return s.status === 'withdrawn' ? undefined : retried;
@@ -252,7 +266,7 @@ async function complaintShell(input: ComplaintRunInput): Promise<ComplaintOutcom
     const answer = s.survey;
     if (answer?.status === 'answered' && (answer.score ?? 5) <= 2) {
       const why = `${answer.score}${answer.comment ? `: ${answer.comment}` : ''}`;
-      await reopen(`survey score ${why}`, CUSTOMER);
+      await reopen(`survey score ${why}`, CUSTOMER, false);
       await tryApply({ type: 'escalate', ...at(), actor: SYSTEM, reason: `low satisfaction score ${why}`, level: 1 });
       return true;
     }
