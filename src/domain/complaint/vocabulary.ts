@@ -4,6 +4,8 @@
  * them from here, so a new status or event is one edit, and a typo is a type error.
  */
 
+import { isOneOf } from '../../shared/one-of';
+
 export const STATUSES = [
   'received',
   'triaged',
@@ -29,7 +31,8 @@ export const FINISHED_STATUSES = ['closed', 'withdrawn'] as const satisfies read
 export const REPLYABLE_STATUSES = ['received', ...OPEN_STATUSES, 'resolved'] as const satisfies readonly ComplaintStatus[];
 
 /** Whether `status` is one of `group` (a typed `includes` for the readonly tuples above). */
-export const isIn = (group: readonly ComplaintStatus[], status: string): status is ComplaintStatus => (group as readonly string[]).includes(status);
+/** Whether a status (read as a plain string) is one of a group's. */
+export const isIn = (group: readonly ComplaintStatus[], status: string): status is ComplaintStatus => isOneOf(group, status);
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
